@@ -1,0 +1,189 @@
+// newsevents-ingest: reads articles, extracts events and stores them in the
+// query service. Thin: flags, wiring, health, reflection, graceful drain.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "ingest/extract/extractor.h"
+#include "ingest/service/event_log.h"
+#include "ingest/service/ingest_service_impl.h"
+#include "ingest/service/worker_pool.h"
+
+ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
+ABSL_FLAG(int, port, 50051, "Port to listen on (0 = any free port)");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the port to this file once serving");
+ABSL_FLAG(std::string, query_address, "localhost:50052",
+          "host:port of the query service");
+ABSL_FLAG(std::string, resources_dir, NEWSEVENTS_DEFAULT_RESOURCES_DIR,
+          "Directory of the extractor's data files");
+ABSL_FLAG(int, workers, 0, "Extraction threads (0 = one per core)");
+ABSL_FLAG(int, queue_size, 256,
+          "Articles waiting for a worker before calls get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_article_bytes, 1 << 20,
+          "Largest article text accepted (INVALID_ARGUMENT above)");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "Largest gRPC message received or sent (RESOURCE_EXHAUSTED above)");
+ABSL_FLAG(int, deadline_seconds, 30,
+          "Deadline for an article when the client sets none");
+ABSL_FLAG(int, drain_seconds, 10,
+          "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
+ABSL_FLAG(bool, health_check, false,
+          "Probe mode: exit 0 when the server at --host/--port is SERVING");
+
+namespace {
+
+using newsevents::ingest::Extractor;
+
+// Every flag can also come from NEWSEVENTS_<FLAG NAME> in the environment;
+// the command line wins.
+void ApplyEnvironment() {
+  for (const char* name :
+       {"host", "port", "port_file", "query_address", "resources_dir",
+        "workers", "queue_size", "max_article_bytes", "max_message_bytes",
+        "deadline_seconds", "drain_seconds"}) {
+    const std::string var =
+        absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "newsevents-ingest: bad %s='%s': %s\n", var.c_str(),
+                   value, error.c_str());
+      std::exit(2);
+    }
+  }
+}
+
+int HealthCheck() {
+  std::string host = absl::GetFlag(FLAGS_host);
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  auto channel = grpc::CreateChannel(
+      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)),
+      grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&ctx, request, &response);
+  if (!status.ok()) {
+    std::fprintf(stderr, "unhealthy: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    std::fprintf(stderr, "unhealthy: status %d\n", response.status());
+    return 1;
+  }
+  std::printf("SERVING\n");
+  return 0;
+}
+
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "newsevents ingest service: articles in, events out (gRPC, port 50051)");
+  ApplyEnvironment();
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_health_check)) return HealthCheck();
+
+  // Block SIGTERM/SIGINT in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const absl::Time load_start = absl::Now();
+  absl::StatusOr<std::unique_ptr<Extractor>> extractor =
+      Extractor::Create(absl::GetFlag(FLAGS_resources_dir));
+  if (!extractor.ok()) {
+    std::fprintf(stderr,
+                 "newsevents-ingest: cannot load resources: %s\n"
+                 "  (set --resources_dir or NEWSEVENTS_RESOURCES_DIR to the "
+                 "folder with countries.tsv)\n",
+                 std::string(extractor.status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "newsevents-ingest: resources loaded in %s\n",
+               absl::FormatDuration(absl::Now() - load_start).c_str());
+
+  int workers = absl::GetFlag(FLAGS_workers);
+  if (workers <= 0) workers = static_cast<int>(std::thread::hardware_concurrency());
+  if (workers <= 0) workers = 2;
+  newsevents::ingest::WorkerPool pool(workers,
+                                      std::max(1, absl::GetFlag(FLAGS_queue_size)));
+
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  auto query_channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_query_address), grpc::InsecureChannelCredentials(),
+      channel_args);
+  std::unique_ptr<newsevents::ingest::EventLog> log =
+      newsevents::ingest::NewQueryServiceLog(query_channel);
+
+  newsevents::ingest::IngestServiceOptions options;
+  options.read.max_bytes = static_cast<std::size_t>(
+      std::max(1, absl::GetFlag(FLAGS_max_article_bytes)));
+  options.default_deadline = absl::Seconds(absl::GetFlag(FLAGS_deadline_seconds));
+  newsevents::ingest::IngestServiceImpl service(extractor->get(), log.get(),
+                                                &pool, options);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string address =
+      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::fprintf(stderr,
+                 "newsevents-ingest: cannot listen on %s (port in use? set "
+                 "--port or NEWSEVENTS_PORT)\n",
+                 address.c_str());
+    return 1;
+  }
+  server->GetHealthCheckService()->SetServingStatus(true);
+  std::fprintf(stderr,
+               "newsevents-ingest: serving on %s:%d with %d workers, query "
+               "service at %s\n",
+               absl::GetFlag(FLAGS_host).c_str(), port, workers,
+               absl::GetFlag(FLAGS_query_address).c_str());
+  if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
+    std::ofstream(file) << port << "\n";
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "newsevents-ingest: signal %d, draining for up to %ds\n",
+               signal_number, absl::GetFlag(FLAGS_drain_seconds));
+  server->GetHealthCheckService()->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  server->Wait();
+  std::fprintf(stderr, "newsevents-ingest: stopped\n");
+  return 0;
+}

@@ -1,0 +1,67 @@
+#include "ingest/service/event_log.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+#include "ingest/codec/codec.h"
+#include "newsevents/v1/query_service.grpc.pb.h"
+
+namespace newsevents::ingest {
+namespace {
+
+class QueryServiceLog final : public EventLog {
+ public:
+  QueryServiceLog(std::shared_ptr<grpc::Channel> channel,
+                  QueryLogOptions options)
+      : stub_(v1::QueryService::NewStub(channel)), options_(options) {}
+
+  absl::StatusOr<v1::AppendArticleResponse> Append(
+      const v1::AppendArticleRequest& request, absl::Time deadline) override {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    absl::Duration backoff = options_.initial_backoff;
+    for (int attempt = 1;; ++attempt) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(absl::ToChronoTime(deadline));
+      v1::AppendArticleResponse response;
+      grpc::Status status = stub_->AppendArticle(&ctx, request, &response);
+      if (status.ok()) return response;
+      if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+        absl::Status s = FromGrpcStatus(status);
+        if (s.code() == absl::StatusCode::kDeadlineExceeded) {
+          return absl::UnavailableError(absl::StrCat(
+              "query service did not acknowledge article '",
+              request.article().id(), "' before the deadline; retry"));
+        }
+        return absl::Status(s.code(), absl::StrCat("query service: ", s.message()));
+      }
+      std::uniform_real_distribution<double> jitter(0.8, 1.2);
+      absl::Duration wait = backoff * jitter(rng);
+      if (absl::Now() + wait >= deadline) {
+        return absl::UnavailableError(absl::StrCat(
+            "query service unavailable after ", attempt,
+            " attempt(s): ", status.error_message(),
+            "; nothing was stored, retry later"));
+      }
+      absl::SleepFor(wait);
+      backoff = std::min(backoff * 2, options_.max_backoff);
+    }
+  }
+
+ private:
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+  QueryLogOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<EventLog> NewQueryServiceLog(
+    std::shared_ptr<grpc::Channel> channel, QueryLogOptions options) {
+  return std::make_unique<QueryServiceLog>(std::move(channel), options);
+}
+
+}  // namespace newsevents::ingest

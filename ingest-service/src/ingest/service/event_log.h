@@ -1,0 +1,45 @@
+// The write path's one seam: where an extracted article goes to be stored.
+// The default implementation appends to the query service over gRPC; a
+// replicated log (e.g. a message broker) can implement the same interface.
+#ifndef NEWSEVENTS_INGEST_SERVICE_EVENT_LOG_H_
+#define NEWSEVENTS_INGEST_SERVICE_EVENT_LOG_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "newsevents/v1/query_service.pb.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace newsevents::ingest {
+
+// Appends one article with all its events and quotes, atomically and
+// idempotently (by article id). Implementations are thread-safe.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  // Blocks until the write is acknowledged as durable, fails, or `deadline`
+  // passes (DEADLINE_EXCEEDED or UNAVAILABLE: nothing may be assumed
+  // stored; a retry is safe).
+  virtual absl::StatusOr<v1::AppendArticleResponse> Append(
+      const v1::AppendArticleRequest& request, absl::Time deadline) = 0;
+};
+
+struct QueryLogOptions {
+  // Backoff between attempts on UNAVAILABLE: starts at `initial_backoff`,
+  // doubles up to `max_backoff`, with +-20% jitter, until the deadline.
+  absl::Duration initial_backoff = absl::Milliseconds(50);
+  absl::Duration max_backoff = absl::Seconds(1);
+};
+
+// Appends through QueryService.AppendArticle on `channel`.
+std::unique_ptr<EventLog> NewQueryServiceLog(
+    std::shared_ptr<grpc::Channel> channel, QueryLogOptions options = {});
+
+}  // namespace newsevents::ingest
+
+#endif  // NEWSEVENTS_INGEST_SERVICE_EVENT_LOG_H_
