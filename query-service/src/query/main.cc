@@ -1,0 +1,141 @@
+// newsevents-query: reads articles, extracts events and stores them in the
+// query service. Thin: flags, wiring, health, reflection, graceful drain.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "query/service/query_service_impl.h"
+#include "query/store/event_store.h"
+
+ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
+ABSL_FLAG(int, port, 50052, "Port to listen on (0 = any free port)");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the port to this file once serving");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "Largest gRPC message received or sent (RESOURCE_EXHAUSTED above)");
+ABSL_FLAG(int, drain_seconds, 10,
+          "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
+ABSL_FLAG(bool, health_check, false,
+          "Probe mode: exit 0 when the server at --host/--port is SERVING");
+
+namespace {
+
+// Every flag can also come from NEWSEVENTS_<FLAG NAME> in the environment;
+// the command line wins.
+void ApplyEnvironment() {
+  for (const char* name :
+       {"host", "port", "port_file", "max_message_bytes", "drain_seconds"}) {
+    const std::string var =
+        absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "newsevents-query: bad %s='%s': %s\n", var.c_str(),
+                   value, error.c_str());
+      std::exit(2);
+    }
+  }
+}
+
+int HealthCheck() {
+  std::string host = absl::GetFlag(FLAGS_host);
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  auto channel = grpc::CreateChannel(
+      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)),
+      grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&ctx, request, &response);
+  if (!status.ok()) {
+    std::fprintf(stderr, "unhealthy: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    std::fprintf(stderr, "unhealthy: status %d\n", response.status());
+    return 1;
+  }
+  std::printf("SERVING\n");
+  return 0;
+}
+
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "newsevents query service: stores events and answers queries (gRPC, port 50052)");
+  ApplyEnvironment();
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_health_check)) return HealthCheck();
+
+  // Block SIGTERM/SIGINT in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  newsevents::query::store::EventStore store;
+  newsevents::query::QueryServiceImpl service(&store);
+  std::fprintf(stderr,
+               "newsevents-query: memory-only store: events are lost when the "
+               "process stops\n");
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string address =
+      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::fprintf(stderr,
+                 "newsevents-query: cannot listen on %s (port in use? set "
+                 "--port or NEWSEVENTS_PORT)\n",
+                 address.c_str());
+    return 1;
+  }
+  server->GetHealthCheckService()->SetServingStatus(true);
+  std::fprintf(stderr,
+               "newsevents-query: serving on %s:%d\n",
+               absl::GetFlag(FLAGS_host).c_str(), port);
+  if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
+    std::ofstream(file) << port << "\n";
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "newsevents-query: signal %d, draining for up to %ds\n",
+               signal_number, absl::GetFlag(FLAGS_drain_seconds));
+  server->GetHealthCheckService()->SetServingStatus(false);
+  service.Shutdown();  // ends open WatchEvents streams
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  server->Wait();
+  std::fprintf(stderr, "newsevents-query: stopped\n");
+  return 0;
+}
