@@ -1,5 +1,8 @@
 // End to end: both real binaries on free ports, talking over loopback.
 #include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
 
 #include <fstream>
 #include <memory>

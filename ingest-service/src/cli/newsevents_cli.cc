@@ -85,7 +85,11 @@ Filters (events, aggregate, watch; repeat an option or use commas for OR)
   --source=ID           according to this entity
   --modality=reported   asserted reported alleged estimated denied negated
                         future hypothetical
+  --modality=all        every modality (default: asserted, reported, alleged,
+                        estimated)
   --limit=N             at most N events (default 50; 0 = all)
+  --format=json|table   output of `events` (default json, one per line;
+                        --pretty indents it)
   --order=event_desc    event_desc event_asc ingest_desc ingest_asc
 )";
 
@@ -355,6 +359,10 @@ v1::EventFilter FilterFromArgs(const Args& args) {
   for (const auto& v : args.GetAll("article")) f.add_article_ids(v);
   for (const auto& v : args.GetAll("source")) f.add_source_ids(v);
   for (const auto& v : args.GetAll("modality")) {
+    if (v == "all") {
+      for (int m = 1; m <= v1::Modality_MAX; ++m) f.add_modalities(static_cast<v1::Modality>(m));
+      continue;
+    }
     f.add_modalities(ParseEnum<v1::Modality>("modality", "MODALITY_", v, v1::Modality_Parse));
   }
   if (auto v = args.Get("since")) SetTimestamp(ParseDay("since", *v), f.mutable_start_time());
@@ -386,6 +394,13 @@ int Events(const Args& args, const std::string& address) {
   }
   const int limit = ParseLimit(args, 50);
   const bool pretty = args.Get("pretty").has_value();
+  const std::string format = args.Get("format").value_or("json");
+  if (format != "json" && format != "table") {
+    Fail(absl::StrCat("--format='", format, "' must be json or table"));
+  }
+  if (format == "table") {
+    std::printf("%-9s %-12s %-10s %-16s %s\n", "TYPE", "MODE", "DATE", "PLACE", "SUMMARY");
+  }
   int printed = 0;
   for (;;) {
     int want = limit == 0 ? 1000 : std::min(1000, limit - printed);
@@ -396,7 +411,21 @@ int Events(const Args& args, const std::string& address) {
     grpc::Status status = stub->ListEvents(&ctx, request, &response);
     if (!status.ok()) return ReportRpcError("ListEvents", address, status);
     for (const v1::Event& e : response.events()) {
-      std::printf("%s\n", ToJson(e, pretty).c_str());
+      if (format == "table") {
+        std::string type = v1::EventType_Name(e.type());
+        if (absl::StartsWith(type, "EVENT_TYPE_")) type = type.substr(11);
+        const std::string date =
+            e.when().has_start()
+                ? absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(e.when().start().seconds()),
+                                   absl::UTCTimeZone())
+                : "-";
+        std::printf("%-9s %-12s %-10s %-16s %s\n", type.c_str(),
+                    e.mode().empty() ? "-" : e.mode().c_str(), date.c_str(),
+                    e.place().name().empty() ? "-" : e.place().name().c_str(),
+                    e.summary().c_str());
+      } else {
+        std::printf("%s\n", ToJson(e, pretty).c_str());
+      }
       ++printed;
     }
     if (response.next_page_token().empty() || (limit != 0 && printed >= limit)) {
