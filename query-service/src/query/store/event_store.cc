@@ -1,0 +1,684 @@
+// Appends, point lookups, statistics and the subscription feed. Filtered
+// reads are in event_store_read.cc, aggregation in aggregate.cc.
+#include "query/store/event_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "query/store/status_macros.h"
+
+namespace newsevents::query::store {
+
+using internal::ArgumentRec;
+using internal::ArticleRec;
+using internal::EntityRec;
+using internal::EventRec;
+using internal::FigureRec;
+using internal::kMinusInf;
+using internal::kNone;
+using internal::kNoTime;
+using internal::kPlusInf;
+using internal::MentionRec;
+using internal::PlaceRec;
+using internal::QuoteRec;
+
+namespace internal {
+
+StringPool::StringPool() {
+  strings_.emplace_back();
+  index_.emplace(absl::string_view(strings_.back()), 0);
+}
+
+std::uint32_t StringPool::Intern(absl::string_view s) {
+  auto it = index_.find(s);
+  if (it != index_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(strings_.size());
+  strings_.emplace_back(s);
+  index_.emplace(absl::string_view(strings_.back()), id);
+  return id;
+}
+
+std::uint32_t StringPool::Find(absl::string_view s) const {
+  auto it = index_.find(s);
+  return it == index_.end() ? kNone : it->second;
+}
+
+std::string Lower(absl::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::int64_t ToMicros(const std::optional<absl::Time>& t) {
+  return t.has_value() ? absl::ToUnixMicros(*t) : kNoTime;
+}
+
+std::optional<absl::Time> FromMicros(std::int64_t micros) {
+  if (micros == kNoTime) return std::nullopt;
+  return absl::FromUnixMicros(micros);
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::FromMicros;
+using internal::Lower;
+using internal::ToMicros;
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+template <typename E>
+bool InRange(E value, int max) {
+  return static_cast<int>(value) <= max;
+}
+
+absl::Status CheckEntity(const Entity& e, absl::string_view field) {
+  if (!InRange(e.kind, kMaxEntityKind)) {
+    return Invalid(field, absl::StrCat("unknown entity kind ",
+                                       static_cast<int>(e.kind)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEvent(const Event& e, absl::string_view field) {
+  if (e.type == EventType::kUnspecified || !InRange(e.type, kMaxEventType)) {
+    return Invalid(absl::StrCat(field, ".type"),
+                   absl::StrCat("unknown event type ", static_cast<int>(e.type)));
+  }
+  if (!InRange(e.modality, kMaxModality)) {
+    return Invalid(absl::StrCat(field, ".modality"),
+                   absl::StrCat("unknown modality ",
+                                static_cast<int>(e.modality)));
+  }
+  if (!InRange(e.when.granularity, kMaxGranularity)) {
+    return Invalid(absl::StrCat(field, ".when.granularity"),
+                   absl::StrCat("unknown granularity ",
+                                static_cast<int>(e.when.granularity)));
+  }
+  if (!InRange(e.place.kind, kMaxPlaceKind)) {
+    return Invalid(absl::StrCat(field, ".place.kind"),
+                   absl::StrCat("unknown place kind ",
+                                static_cast<int>(e.place.kind)));
+  }
+  for (const auto* list : {&e.actors, &e.recipients, &e.patients}) {
+    for (const Entity& x : *list) {
+      if (x.id.empty()) {
+        return Invalid(field, "a participant has an empty entity id");
+      }
+      QUERY_RETURN_IF_ERROR(CheckEntity(x, field));
+    }
+  }
+  QUERY_RETURN_IF_ERROR(CheckEntity(e.according_to, field));
+  for (std::size_t i = 0; i < e.figures.size(); ++i) {
+    const Figure& f = e.figures[i];
+    const std::string ff = absl::StrCat(field, ".figures[", i, "]");
+    if (!InRange(f.kind, kMaxFigureKind)) {
+      return Invalid(ff, absl::StrCat("unknown figure kind ",
+                                      static_cast<int>(f.kind)));
+    }
+    if (!InRange(f.qualifier, kMaxQualifier)) {
+      return Invalid(ff, absl::StrCat("unknown qualifier ",
+                                      static_cast<int>(f.qualifier)));
+    }
+    if (f.high.has_value() && *f.high < f.low) {
+      return Invalid(ff, absl::StrCat("low ", f.low, " is above high ", *f.high));
+    }
+    QUERY_RETURN_IF_ERROR(CheckEntity(f.counted, ff));
+    QUERY_RETURN_IF_ERROR(CheckEntity(f.source, ff));
+  }
+  return absl::OkStatus();
+}
+
+// The length of one granularity unit after `start` (Unix micros, UTC).
+std::int64_t UnitEnd(std::int64_t start, Granularity g) {
+  const absl::Time t = absl::FromUnixMicros(start);
+  const absl::CivilSecond cs = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  absl::CivilSecond next;
+  switch (g) {
+    case Granularity::kWeek:
+      next = cs + 7 * 86400;
+      break;
+    case Granularity::kMonth:
+      next = absl::CivilSecond(absl::CivilMonth(cs) + 1) +
+             (cs - absl::CivilSecond(absl::CivilMonth(cs)));
+      break;
+    case Granularity::kYear:
+      next = absl::CivilSecond(absl::CivilYear(cs) + 1) +
+             (cs - absl::CivilSecond(absl::CivilYear(cs)));
+      break;
+    default:
+      next = cs + 86400;
+      break;
+  }
+  return absl::ToUnixMicros(absl::FromCivil(next, absl::UTCTimeZone())) +
+         (start - absl::ToUnixMicros(absl::FromCivil(cs, absl::UTCTimeZone())));
+}
+
+}  // namespace
+
+EventStore::EventStore(EventStoreOptions options)
+    : clock_(options.clock != nullptr ? options.clock : Clock::Real()),
+      subscriber_buffer_(std::max<std::size_t>(1, options.subscriber_buffer)),
+      started_at_(clock_->Now()) {}
+
+EventStore::~EventStore() = default;
+
+absl::StatusOr<AppendResult> EventStore::AppendArticle(
+    ArticleInfo article, std::vector<Event> events, std::vector<Quote> quotes) {
+  if (article.id.empty()) return Invalid("article.id", "is empty");
+  absl::MutexLock write_lock(&write_mu_);
+  std::int64_t before = 0;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    before = static_cast<std::int64_t>(events_.size());
+    if (article_index_.contains(article.id)) {
+      return AppendResult{article.id, /*duplicate=*/true, before};
+    }
+    QUERY_RETURN_IF_ERROR(Prepare(article, events, quotes));
+  }
+  const absl::Time now = clock_->Now();
+  AppendResult result{article.id, false, 0};
+  {
+    absl::WriterMutexLock lock(&mu_);
+    Publish(now, std::move(article), std::move(events), std::move(quotes));
+    result.revision = static_cast<std::int64_t>(events_.size());
+  }
+  if (result.revision > before) Deliver(before, result.revision);
+  return result;
+}
+
+absl::Status EventStore::Prepare(const ArticleInfo& article,
+                                 const std::vector<Event>& events,
+                                 const std::vector<Quote>& quotes) const {
+  absl::flat_hash_set<absl::string_view> seen;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    const std::string field = absl::StrCat("events[", i, "]");
+    if (e.id.empty()) return Invalid(absl::StrCat(field, ".id"), "is empty");
+    if (!e.article_id.empty() && e.article_id != article.id) {
+      return Invalid(absl::StrCat(field, ".article_id"),
+                     absl::StrCat("'", e.article_id, "' differs from article.id '",
+                                  article.id, "'"));
+    }
+    if (!seen.insert(e.id).second) {
+      return Invalid(absl::StrCat(field, ".id"),
+                     absl::StrCat("'", e.id, "' is repeated in the append"));
+    }
+    auto it = event_index_.find(e.id);
+    if (it != event_index_.end()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "event '", e.id, "' already exists in article '",
+          articles_[events_[it->second].article].info.id, "'"));
+    }
+    QUERY_RETURN_IF_ERROR(CheckEvent(e, field));
+  }
+  seen.clear();
+  for (std::size_t i = 0; i < quotes.size(); ++i) {
+    const Quote& q = quotes[i];
+    const std::string field = absl::StrCat("quotes[", i, "]");
+    if (q.id.empty()) return Invalid(absl::StrCat(field, ".id"), "is empty");
+    if (!q.article_id.empty() && q.article_id != article.id) {
+      return Invalid(absl::StrCat(field, ".article_id"),
+                     absl::StrCat("'", q.article_id, "' differs from article.id '",
+                                  article.id, "'"));
+    }
+    if (!seen.insert(q.id).second) {
+      return Invalid(absl::StrCat(field, ".id"),
+                     absl::StrCat("'", q.id, "' is repeated in the append"));
+    }
+    auto it = quote_index_.find(q.id);
+    if (it != quote_index_.end()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "quote '", q.id, "' already exists in article '",
+          articles_[quotes_[it->second].article].info.id, "'"));
+    }
+    QUERY_RETURN_IF_ERROR(CheckEntity(q.speaker, field));
+  }
+  return absl::OkStatus();
+}
+
+void EventStore::AddName(absl::string_view name, std::uint32_t entity) {
+  if (name.empty()) return;
+  std::vector<std::uint32_t>& ids = names_[Lower(name)];
+  if (std::find(ids.begin(), ids.end(), entity) == ids.end()) {
+    ids.push_back(entity);
+  }
+}
+
+std::uint32_t EventStore::InternEntity(const Entity& e) {
+  auto it = entity_index_.find(e.id);
+  if (it == entity_index_.end()) {
+    const auto idx = static_cast<std::uint32_t>(entities_.size());
+    EntityRec& rec = entities_.emplace_back();
+    rec.id = e.id;
+    rec.name = e.name;
+    rec.kind = e.kind;
+    rec.country = e.country;
+    rec.sector = e.sector;
+    entity_index_.emplace(absl::string_view(rec.id), idx);
+    AddName(rec.name, idx);
+    for (const std::string& alias : e.aliases) {
+      if (!alias.empty() && Lower(alias) != Lower(rec.name) &&
+          std::find(rec.aliases.begin(), rec.aliases.end(), alias) ==
+              rec.aliases.end()) {
+        rec.aliases.push_back(alias);
+        AddName(alias, idx);
+      }
+    }
+    return idx;
+  }
+  const std::uint32_t idx = it->second;
+  EntityRec& rec = entities_[idx];
+  if (rec.name.empty() && !e.name.empty()) {
+    rec.name = e.name;
+    AddName(rec.name, idx);
+  }
+  if (rec.kind == EntityKind::kUnspecified) rec.kind = e.kind;
+  if (rec.country.empty()) rec.country = e.country;
+  if (rec.sector.empty()) rec.sector = e.sector;
+  auto add_alias = [&](const std::string& alias) {
+    if (alias.empty()) return;
+    const std::string lower = Lower(alias);
+    if (lower == Lower(rec.name)) return;
+    for (const std::string& a : rec.aliases) {
+      if (Lower(a) == lower) return;
+    }
+    rec.aliases.push_back(alias);
+    AddName(alias, idx);
+  };
+  add_alias(e.name);
+  for (const std::string& alias : e.aliases) add_alias(alias);
+  return idx;
+}
+
+MentionRec EventStore::Mention(const Entity& e) {
+  MentionRec m;
+  if (e.id.empty()) return m;
+  m.entity = InternEntity(e);
+  m.text = pool_.Intern(e.text);
+  m.count = e.count;
+  return m;
+}
+
+std::uint32_t EventStore::InternPlace(const Place& p) {
+  auto it = place_index_.find(p.id);
+  if (it != place_index_.end()) return it->second;
+  const auto idx = static_cast<std::uint32_t>(places_.size());
+  PlaceRec& rec = places_.emplace_back();
+  rec.id = p.id;
+  rec.name = p.name;
+  rec.kind = p.kind;
+  rec.admin1 = p.admin1;
+  rec.admin1_id = p.admin1_id;
+  rec.country = p.country;
+  rec.latitude = p.latitude;
+  rec.longitude = p.longitude;
+  rec.precision_km = p.precision_km;
+  rec.country_code = pool_.Intern(p.country);
+  rec.keys[0] = pool_.Intern(p.id);
+  if (!p.admin1_id.empty() && p.admin1_id != p.id) {
+    rec.keys[1] = pool_.Intern(p.admin1_id);
+  }
+  if (!p.country.empty()) {
+    const std::string country_id = absl::StrCat("iso:", p.country);
+    if (country_id != p.id) rec.keys[2] = pool_.Intern(country_id);
+  }
+  place_index_.emplace(absl::string_view(rec.id), idx);
+  return idx;
+}
+
+void EventStore::Publish(absl::Time now, ArticleInfo article,
+                         std::vector<Event> events, std::vector<Quote> quotes) {
+  const auto article_idx = static_cast<std::uint32_t>(articles_.size());
+  const std::int64_t ingested = std::max(absl::ToUnixMicros(now), last_ingest_);
+  last_ingest_ = ingested;
+  {
+    ArticleRec& a = articles_.emplace_back();
+    a.info = std::move(article);
+    a.info.event_count = static_cast<std::int32_t>(events.size());
+    a.info.quote_count = static_cast<std::int32_t>(quotes.size());
+    a.info.ingested_at = absl::FromUnixMicros(ingested);
+    a.first_event = static_cast<std::uint32_t>(events_.size());
+    a.first_quote = static_cast<std::uint32_t>(quotes_.size());
+    a.published = ToMicros(a.info.published_at);
+    a.ingested = ingested;
+    article_index_.emplace(absl::string_view(a.info.id), article_idx);
+  }
+  const std::int64_t published = articles_.back().published;
+
+  for (Event& e : events) {
+    const auto idx = static_cast<std::uint32_t>(events_.size());
+    EventRec& r = events_.emplace_back();
+    r.id = std::move(e.id);
+    r.sentence = std::move(e.evidence.sentence);
+    r.summary = std::move(e.summary);
+    for (const Entity& x : e.actors) r.mentions.push_back(Mention(x));
+    for (const Entity& x : e.recipients) r.mentions.push_back(Mention(x));
+    for (const Entity& x : e.patients) r.mentions.push_back(Mention(x));
+    r.n_actors = static_cast<std::uint16_t>(e.actors.size());
+    r.n_recipients = static_cast<std::uint16_t>(e.recipients.size());
+    for (const Figure& f : e.figures) {
+      FigureRec& fr = r.figures.emplace_back();
+      fr.kind = f.kind;
+      fr.qualifier = f.qualifier;
+      fr.has_high = f.high.has_value();
+      fr.low = f.low;
+      fr.high = f.high.value_or(0);
+      fr.counted = Mention(f.counted);
+      fr.source = Mention(f.source);
+      fr.text = pool_.Intern(f.text);
+      fr.span = f.span;
+    }
+    for (const std::string& q : e.quote_ids) r.quote_ids.push_back(pool_.Intern(q));
+    for (const ArgumentSpan& a : e.evidence.arguments) {
+      r.arguments.push_back(ArgumentRec{pool_.Intern(a.role), a.span});
+    }
+    r.according_to = Mention(e.according_to);
+    r.article = article_idx;
+    r.mode = pool_.Intern(e.mode);
+    if (!e.place.id.empty()) r.place = InternPlace(e.place);
+    r.place_text = pool_.Intern(e.place.text);
+    r.time_text = pool_.Intern(e.when.text);
+    r.type = e.type;
+    r.modality =
+        e.modality == Modality::kUnspecified ? Modality::kAsserted : e.modality;
+    r.granularity = e.when.granularity;
+    r.open_start = e.when.open_start;
+    r.open_end = e.when.open_end;
+    r.confidence = e.confidence;
+    r.sentence_span = e.evidence.sentence_span;
+    r.trigger = e.evidence.trigger;
+    r.start = ToMicros(e.when.start);
+    r.end = ToMicros(e.when.end);
+    if (r.start == kNoTime && r.end == kNoTime) {
+      r.lo = r.hi = kNoTime;
+    } else {
+      r.lo = (r.open_start || r.start == kNoTime) ? kMinusInf : r.start;
+      if (r.open_end) {
+        r.hi = kPlusInf;
+      } else if (r.end != kNoTime) {
+        r.hi = r.end;
+      } else {
+        r.hi = UnitEnd(r.start, r.granularity);
+      }
+      if (r.hi <= r.lo) r.hi = r.lo + 1;  // a point in time
+    }
+    if (r.start != kNoTime) {
+      r.time_key = r.start;
+    } else if (r.end != kNoTime) {
+      r.time_key = r.end - 1;
+    } else if (published != kNoTime) {
+      r.time_key = published;
+    } else {
+      r.time_key = ingested;
+    }
+
+    event_index_.emplace(absl::string_view(r.id), idx);
+    by_type_[static_cast<int>(r.type)].push_back(idx);
+    by_modality_[static_cast<int>(r.modality)].push_back(idx);
+    by_mode_[r.mode].push_back(idx);
+    for (std::size_t i = 0; i < r.mentions.size(); ++i) {
+      EntityRec& ent = entities_[r.mentions[i].entity];
+      internal::Post(ent.any, idx);
+      internal::Post(i < r.n_actors ? ent.actor : ent.recipient, idx);
+    }
+    if (r.according_to.entity != kNone) {
+      internal::Post(entities_[r.according_to.entity].source, idx);
+    }
+    if (r.place != kNone) {
+      const PlaceRec& p = places_[r.place];
+      if (!p.country.empty()) by_country_[p.country_code].push_back(idx);
+      for (std::uint32_t key : p.keys) {
+        if (key != kNone) internal::Post(by_place_key_[key], idx);
+      }
+    }
+  }
+
+  for (Quote& q : quotes) {
+    const auto idx = static_cast<std::uint32_t>(quotes_.size());
+    QuoteRec& r = quotes_.emplace_back();
+    r.id = std::move(q.id);
+    r.text = std::move(q.text);
+    for (const std::string& id : q.event_ids) r.event_ids.push_back(pool_.Intern(id));
+    r.speaker = Mention(q.speaker);
+    r.article = article_idx;
+    r.cue = pool_.Intern(q.cue);
+    r.span = q.span;
+    quote_index_.emplace(absl::string_view(r.id), idx);
+    if (r.speaker.entity != kNone) {
+      internal::Post(entities_[r.speaker.entity].quotes, idx);
+    }
+  }
+}
+
+Entity EventStore::EntityOut(const MentionRec& m) const {
+  Entity e;
+  if (m.entity == kNone) return e;
+  const EntityRec& rec = entities_[m.entity];
+  e.id = rec.id;
+  e.name = rec.name;
+  e.kind = rec.kind;
+  e.country = rec.country;
+  e.sector = rec.sector;
+  e.text = std::string(pool_.Get(m.text));
+  e.count = m.count;
+  return e;
+}
+
+Event EventStore::EventOut(std::uint32_t idx) const {
+  const EventRec& r = events_[idx];
+  const ArticleRec& a = articles_[r.article];
+  Event e;
+  e.id = r.id;
+  e.article_id = a.info.id;
+  e.type = r.type;
+  e.mode = std::string(pool_.Get(r.mode));
+  for (std::size_t i = 0; i < r.mentions.size(); ++i) {
+    Entity x = EntityOut(r.mentions[i]);
+    if (i < r.n_actors) {
+      e.actors.push_back(std::move(x));
+    } else if (i < r.n_actors + r.n_recipients) {
+      e.recipients.push_back(std::move(x));
+    } else {
+      e.patients.push_back(std::move(x));
+    }
+  }
+  if (r.place != kNone) {
+    const PlaceRec& p = places_[r.place];
+    e.place.id = p.id;
+    e.place.name = p.name;
+    e.place.kind = p.kind;
+    e.place.admin1 = p.admin1;
+    e.place.admin1_id = p.admin1_id;
+    e.place.country = p.country;
+    e.place.latitude = p.latitude;
+    e.place.longitude = p.longitude;
+    e.place.precision_km = p.precision_km;
+  }
+  e.place.text = std::string(pool_.Get(r.place_text));
+  e.when.start = FromMicros(r.start);
+  e.when.end = FromMicros(r.end);
+  e.when.granularity = r.granularity;
+  e.when.open_start = r.open_start;
+  e.when.open_end = r.open_end;
+  e.when.text = std::string(pool_.Get(r.time_text));
+  for (const FigureRec& fr : r.figures) {
+    Figure& f = e.figures.emplace_back();
+    f.kind = fr.kind;
+    f.low = fr.low;
+    if (fr.has_high) f.high = fr.high;
+    f.qualifier = fr.qualifier;
+    f.counted = EntityOut(fr.counted);
+    f.source = EntityOut(fr.source);
+    f.text = std::string(pool_.Get(fr.text));
+    f.span = fr.span;
+  }
+  e.according_to = EntityOut(r.according_to);
+  e.modality = r.modality;
+  for (std::uint32_t q : r.quote_ids) e.quote_ids.emplace_back(pool_.Get(q));
+  e.evidence.sentence = r.sentence;
+  e.evidence.sentence_span = r.sentence_span;
+  e.evidence.trigger = r.trigger;
+  for (const ArgumentRec& arg : r.arguments) {
+    e.evidence.arguments.push_back(
+        ArgumentSpan{std::string(pool_.Get(arg.role)), arg.span});
+  }
+  e.confidence = r.confidence;
+  e.summary = r.summary;
+  e.ingested_at = absl::FromUnixMicros(a.ingested);
+  e.revision = static_cast<std::int64_t>(idx) + 1;
+  e.published_at = a.info.published_at;
+  return e;
+}
+
+Quote EventStore::QuoteOut(std::uint32_t idx) const {
+  const QuoteRec& r = quotes_[idx];
+  const ArticleRec& a = articles_[r.article];
+  Quote q;
+  q.id = r.id;
+  q.article_id = a.info.id;
+  q.speaker = EntityOut(r.speaker);
+  q.cue = std::string(pool_.Get(r.cue));
+  q.text = r.text;
+  q.span = r.span;
+  for (std::uint32_t id : r.event_ids) q.event_ids.emplace_back(pool_.Get(id));
+  q.published_at = a.info.published_at;
+  return q;
+}
+
+absl::StatusOr<Event> EventStore::GetEvent(absl::string_view id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = event_index_.find(id);
+  if (it == event_index_.end()) {
+    return absl::NotFoundError(absl::StrCat("event '", id, "' not found"));
+  }
+  return EventOut(it->second);
+}
+
+absl::StatusOr<ArticleInfo> EventStore::GetArticle(absl::string_view id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = article_index_.find(id);
+  if (it == article_index_.end()) {
+    return absl::NotFoundError(absl::StrCat("article '", id, "' not found"));
+  }
+  return articles_[it->second].info;
+}
+
+Stats EventStore::GetStats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  Stats s;
+  s.articles = static_cast<std::int64_t>(articles_.size());
+  s.events = static_cast<std::int64_t>(events_.size());
+  s.quotes = static_cast<std::int64_t>(quotes_.size());
+  s.entities = static_cast<std::int64_t>(entities_.size());
+  s.places = static_cast<std::int64_t>(places_.size());
+  s.revision = s.events;
+  s.started_at = started_at_;
+  return s;
+}
+
+std::int64_t EventStore::revision() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return static_cast<std::int64_t>(events_.size());
+}
+
+absl::StatusOr<std::unique_ptr<Subscription>> EventStore::Subscribe(
+    EventFilter filter, std::int64_t from_revision,
+    std::function<void()> on_ready) {
+  if (from_revision < 0) {
+    return Invalid("from_revision",
+                   absl::StrCat("must not be negative, got ", from_revision));
+  }
+  auto state = std::make_shared<internal::SubscriptionState>(
+      this, std::move(filter), subscriber_buffer_, std::move(on_ready));
+  absl::MutexLock subs_lock(&subs_mu_);
+  std::int64_t now = 0;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    now = static_cast<std::int64_t>(events_.size());
+  }
+  {
+    absl::MutexLock lock(&state->mu);
+    state->replay_end = now;
+    state->replay_next = from_revision > 0 ? from_revision + 1 : now + 1;
+  }
+  subs_.push_back(state);
+  return std::unique_ptr<Subscription>(new Subscription(std::move(state)));
+}
+
+void EventStore::Deliver(std::int64_t from, std::int64_t to) {
+  std::vector<std::shared_ptr<internal::SubscriptionState>> subs;
+  {
+    absl::MutexLock lock(&subs_mu_);
+    std::erase_if(subs_, [](const auto& w) { return w.expired(); });
+    for (const auto& w : subs_) {
+      if (auto s = w.lock()) subs.push_back(std::move(s));
+    }
+  }
+  if (subs.empty()) return;
+  std::vector<std::vector<std::int64_t>> matched(subs.size());
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (std::size_t k = 0; k < subs.size(); ++k) {
+      const CompiledFilter f = Compile(subs[k]->filter);
+      for (std::int64_t rev = from + 1; rev <= to; ++rev) {
+        if (Matches(f, static_cast<std::uint32_t>(rev - 1))) {
+          matched[k].push_back(rev);
+        }
+      }
+    }
+  }
+  for (std::size_t k = 0; k < subs.size(); ++k) {
+    internal::SubscriptionState& s = *subs[k];
+    bool notify = false;
+    {
+      absl::MutexLock lock(&s.mu);
+      if (s.detached || !s.cancelled.ok() || s.overflowed) continue;
+      for (std::int64_t rev : matched[k]) {
+        if (rev <= s.replay_end) continue;
+        if (s.live.size() >= s.capacity) {
+          s.overflowed = true;
+          s.resume_revision = rev - 1;
+          notify = true;
+          break;
+        }
+        s.live.push_back(rev);
+        notify = true;
+      }
+    }
+    if (notify) s.Notify();
+  }
+}
+
+std::vector<Event> EventStore::Replay(const EventFilter& filter,
+                                      std::int64_t from, std::int64_t to,
+                                      std::size_t limit,
+                                      std::int64_t* next) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Event> out;
+  const CompiledFilter f = Compile(filter);
+  std::uint32_t scanned_to = 0;
+  const auto begin = static_cast<std::uint32_t>(from - 1);
+  const auto end = static_cast<std::uint32_t>(
+      std::min<std::int64_t>(to, static_cast<std::int64_t>(events_.size())));
+  for (std::uint32_t idx : MatchingIndexes(f, begin, end, limit, &scanned_to)) {
+    out.push_back(EventOut(idx));
+  }
+  *next = static_cast<std::int64_t>(scanned_to) + 1;
+  return out;
+}
+
+Event EventStore::EventAt(std::int64_t revision) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return EventOut(static_cast<std::uint32_t>(revision - 1));
+}
+
+}  // namespace newsevents::query::store

@@ -1,0 +1,220 @@
+// The event store: an in-memory, append-only store of articles, their
+// events and quotes, with the indexes that answer the query service's
+// questions (filtered and ordered listings, aggregates, quotes, entity
+// search) and a subscription feed of new events.
+//
+// Pure: Abseil only, no gRPC, no generated protos.
+//
+// Model. Stored things never change. AppendArticle() adds one article with
+// its events and quotes atomically (all or nothing) and idempotently (by
+// article id). Each stored event gets the next store-wide revision (1, 2,
+// ...), so revisions increase in append order, and the article's ingest
+// time from the injected Clock (kept non-decreasing, so ingest order and
+// revision order agree). Entities and places are kept once per id.
+//
+// Thread-safety: all methods may be called concurrently. Appends are
+// serialised; readers run in parallel with each other and with an append's
+// preparation, and wait only for the short step that publishes it.
+#ifndef NEWSEVENTS_QUERY_STORE_EVENT_STORE_H_
+#define NEWSEVENTS_QUERY_STORE_EVENT_STORE_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "query/store/clock.h"
+#include "query/store/model.h"
+#include "query/store/query.h"
+#include "query/store/store_internal.h"
+#include "query/store/subscription.h"
+
+namespace newsevents::query::store {
+
+struct EventStoreOptions {
+  // Source of ingest times; null = Clock::Real(). Not owned; must outlive
+  // the store.
+  Clock* clock = nullptr;
+  // Events a subscriber may have pending before its subscription ends with
+  // RESOURCE_EXHAUSTED.
+  std::size_t subscriber_buffer = 1024;
+};
+
+class EventStore {
+ public:
+  explicit EventStore(EventStoreOptions options = {});
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+  // REQUIRES: every Subscription from this store has been destroyed.
+  ~EventStore();
+
+  // Stores `article` with its events and quotes, all or nothing.
+  //
+  // A second append of an article id answers duplicate = true and changes
+  // nothing, whatever it carries. Event and quote article ids may be empty
+  // (they then take the article's). The store fills in revisions, ingest
+  // and publication times and the article's counts; an unspecified
+  // modality is stored as asserted. Errors:
+  //  - INVALID_ARGUMENT: empty article or event or quote id; an event or
+  //    quote whose article_id differs from the article's; an id repeated
+  //    within the append; an out-of-range enum value; a figure whose low is
+  //    above its high.
+  //  - ALREADY_EXISTS: an event or quote id stored with another article.
+  // After an append returns, every reader and subscriber sees all of it.
+  absl::StatusOr<AppendResult> AppendArticle(ArticleInfo article,
+                                             std::vector<Event> events,
+                                             std::vector<Quote> quotes)
+      ABSL_LOCKS_EXCLUDED(write_mu_, mu_, subs_mu_);
+
+  // NOT_FOUND "event '<id>' not found".
+  absl::StatusOr<Event> GetEvent(absl::string_view id) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // NOT_FOUND "article '<id>' not found".
+  absl::StatusOr<ArticleInfo> GetArticle(absl::string_view id) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Events matching the filter, in the requested order; ties (equal times)
+  // by revision in the same direction. INVALID_ARGUMENT "page_token ..."
+  // for a token that is malformed or was issued for another filter/order,
+  // or for a page size outside 0..kMaxPageSize.
+  absl::StatusOr<EventPage> ListEvents(const ListEventsQuery& query) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // INVALID_ARGUMENT when group_by is empty, longer than two, repeats a
+  // dimension or names kUnspecified, or top_n is outside 0..kMaxTopN.
+  absl::StatusOr<AggregateResult> AggregateEvents(
+      const AggregateQuery& query) const ABSL_LOCKS_EXCLUDED(mu_);
+
+  absl::StatusOr<QuotePage> ListQuotes(const QuoteQuery& query) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // By event count descending, then name.
+  absl::StatusOr<std::vector<EntityCount>> SearchEntities(
+      const EntityQuery& query) const ABSL_LOCKS_EXCLUDED(mu_);
+
+  Stats GetStats() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The revision of the last stored event (0 when empty).
+  std::int64_t revision() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Subscribes to events matching `filter` that are stored after this call;
+  // with from_revision > 0, first replays the stored matching events with
+  // a larger revision. No event is missed or repeated between replay and
+  // live delivery. `on_ready` is called, from an appending thread or from
+  // Cancel(), whenever Subscription::Next() may have something new; it must
+  // not block, and may call Next() and Cancel(). INVALID_ARGUMENT for a
+  // negative from_revision.
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      EventFilter filter, std::int64_t from_revision,
+      std::function<void()> on_ready)
+      ABSL_LOCKS_EXCLUDED(subs_mu_, mu_);
+
+ private:
+  friend class Subscription;
+  using CompiledFilter = internal::CompiledFilter;
+
+  absl::Status Prepare(const ArticleInfo& article,
+                       const std::vector<Event>& events,
+                       const std::vector<Quote>& quotes) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Publish(absl::Time now, ArticleInfo article, std::vector<Event> events,
+               std::vector<Quote> quotes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  internal::MentionRec Mention(const Entity& e)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::uint32_t InternPlace(const Place& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddName(absl::string_view name, std::uint32_t entity)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Delivers the events with revisions in (from, to] to the subscribers.
+  void Deliver(std::int64_t from, std::int64_t to)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_)
+      ABSL_LOCKS_EXCLUDED(mu_, subs_mu_);
+
+  CompiledFilter Compile(const EventFilter& filter) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool Matches(const CompiledFilter& f, std::uint32_t idx) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Ascending indexes in [begin, end) matching `f`, at most `limit` of them;
+  // *scanned_to = the index after the last one examined.
+  std::vector<std::uint32_t> MatchingIndexes(const CompiledFilter& f,
+                                             std::uint32_t begin,
+                                             std::uint32_t end,
+                                             std::size_t limit,
+                                             std::uint32_t* scanned_to) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  Entity EntityOut(const internal::MentionRec& m) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  Event EventOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  Quote QuoteOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::int64_t SortKey(std::uint32_t idx, OrderBy order) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  // For Subscription::Next(): matching stored events with revisions in
+  // [from, to], at most `limit`; *next = the revision to scan from next.
+  std::vector<Event> Replay(const EventFilter& filter, std::int64_t from,
+                            std::int64_t to, std::size_t limit,
+                            std::int64_t* next) const ABSL_LOCKS_EXCLUDED(mu_);
+  Event EventAt(std::int64_t revision) const ABSL_LOCKS_EXCLUDED(mu_);
+
+  Clock* const clock_;
+  const std::size_t subscriber_buffer_;
+  const absl::Time started_at_;
+
+  // Serialises appends, from preparation through subscriber delivery.
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_, subs_mu_);
+  mutable absl::Mutex mu_;
+
+  internal::StringPool pool_ ABSL_GUARDED_BY(mu_);
+  std::deque<internal::EventRec> events_ ABSL_GUARDED_BY(mu_);
+  std::deque<internal::QuoteRec> quotes_ ABSL_GUARDED_BY(mu_);
+  std::deque<internal::ArticleRec> articles_ ABSL_GUARDED_BY(mu_);
+  std::deque<internal::EntityRec> entities_ ABSL_GUARDED_BY(mu_);
+  std::deque<internal::PlaceRec> places_ ABSL_GUARDED_BY(mu_);
+  // Keys point into the records above, which never move.
+  absl::flat_hash_map<absl::string_view, std::uint32_t> event_index_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<absl::string_view, std::uint32_t> quote_index_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<absl::string_view, std::uint32_t> article_index_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<absl::string_view, std::uint32_t> entity_index_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<absl::string_view, std::uint32_t> place_index_
+      ABSL_GUARDED_BY(mu_);
+  // Lower-cased names and aliases -> entity indexes (ordered for prefixes).
+  absl::btree_map<std::string, std::vector<std::uint32_t>> names_
+      ABSL_GUARDED_BY(mu_);
+  std::array<internal::Postings, kMaxEventType + 1> by_type_
+      ABSL_GUARDED_BY(mu_);
+  std::array<internal::Postings, kMaxModality + 1> by_modality_
+      ABSL_GUARDED_BY(mu_);
+  // Keyed by pool id.
+  absl::flat_hash_map<std::uint32_t, internal::Postings> by_mode_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::uint32_t, internal::Postings> by_country_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::uint32_t, internal::Postings> by_place_key_
+      ABSL_GUARDED_BY(mu_);
+  std::int64_t last_ingest_ ABSL_GUARDED_BY(mu_) = 0;
+
+  mutable absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::vector<std::weak_ptr<internal::SubscriptionState>> subs_
+      ABSL_GUARDED_BY(subs_mu_);
+};
+
+}  // namespace newsevents::query::store
+
+#endif  // NEWSEVENTS_QUERY_STORE_EVENT_STORE_H_

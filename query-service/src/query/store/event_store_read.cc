@@ -1,0 +1,465 @@
+// Filtered reads: compiling filters, choosing a postings list to drive the
+// scan, ordered pages of events and quotes, entity search.
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "query/store/event_store.h"
+#include "query/store/page_token.h"
+#include "query/store/status_macros.h"
+
+namespace newsevents::query::store {
+
+using internal::EntityRec;
+using internal::EventRec;
+using internal::kMinusInf;
+using internal::kNone;
+using internal::kNoTime;
+using internal::kPlusInf;
+using internal::Lower;
+using internal::Postings;
+using internal::QuoteRec;
+using internal::ToMicros;
+
+namespace {
+
+constexpr std::uint32_t kDefaultModalities =
+    (1u << static_cast<int>(Modality::kAsserted)) |
+    (1u << static_cast<int>(Modality::kReported)) |
+    (1u << static_cast<int>(Modality::kAlleged)) |
+    (1u << static_cast<int>(Modality::kEstimated));
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size: must be in 0..", kMaxPageSize, ", got ", requested));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+bool Contains(const std::optional<absl::flat_hash_set<std::uint32_t>>& set,
+              std::uint32_t v) {
+  return set->contains(v);
+}
+
+// ASCII case-insensitive substring test; `lower_needle` is lower-cased.
+bool ContainsLower(absl::string_view haystack, absl::string_view lower_needle) {
+  if (lower_needle.empty()) return true;
+  auto it = std::search(haystack.begin(), haystack.end(), lower_needle.begin(),
+                        lower_needle.end(), [](char a, char b) {
+                          if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+                          return a == b;
+                        });
+  return it != haystack.end();
+}
+
+bool Desc(OrderBy order) {
+  return order == OrderBy::kEventTimeDesc || order == OrderBy::kIngestTimeDesc;
+}
+
+}  // namespace
+
+internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
+  CompiledFilter f;
+  for (EventType t : filter.types) f.type_mask |= 1u << static_cast<int>(t);
+  for (Modality m : filter.modalities) {
+    f.modality_mask |= 1u << static_cast<int>(m);
+  }
+  if (f.modality_mask == 0) f.modality_mask = kDefaultModalities;
+
+  using Set = absl::flat_hash_set<std::uint32_t>;
+  auto entities = [&](const std::vector<std::string>& ids) -> std::optional<Set> {
+    if (ids.empty()) return std::nullopt;
+    Set s;
+    for (const std::string& id : ids) {
+      auto it = entity_index_.find(id);
+      if (it != entity_index_.end()) s.insert(it->second);
+    }
+    return s;
+  };
+  auto pooled = [&](const std::vector<std::string>& values) -> std::optional<Set> {
+    if (values.empty()) return std::nullopt;
+    Set s;
+    for (const std::string& v : values) {
+      const std::uint32_t id = pool_.Find(v);
+      if (id != kNone) s.insert(id);
+    }
+    return s;
+  };
+  f.modes = pooled(filter.modes);
+  f.any_entities = entities(filter.entity_ids);
+  f.actors = entities(filter.actor_ids);
+  f.recipients = entities(filter.recipient_ids);
+  f.sources = entities(filter.source_ids);
+  f.countries = pooled(filter.countries);
+  f.place_keys = pooled(filter.place_ids);
+  if (!filter.entity_names.empty()) {
+    f.named.emplace();
+    for (const std::string& name : filter.entity_names) {
+      auto it = names_.find(Lower(name));
+      if (it != names_.end()) f.named->insert(it->second.begin(), it->second.end());
+    }
+  }
+  if (!filter.article_ids.empty()) {
+    f.articles.emplace();
+    for (const std::string& id : filter.article_ids) {
+      auto it = article_index_.find(id);
+      if (it != article_index_.end()) f.articles->insert(it->second);
+    }
+  }
+  f.has_time = filter.start_time.has_value() || filter.end_time.has_value();
+  f.lo = filter.start_time.has_value() ? ToMicros(filter.start_time) : kMinusInf;
+  f.hi = filter.end_time.has_value() ? ToMicros(filter.end_time) : kPlusInf;
+  for (const auto* set : {&f.modes, &f.any_entities, &f.actors, &f.recipients,
+                          &f.named, &f.countries, &f.place_keys, &f.articles,
+                          &f.sources}) {
+    if (set->has_value() && (*set)->empty()) f.never = true;
+  }
+  if (f.has_time && f.lo >= f.hi) f.never = true;
+  return f;
+}
+
+bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
+  const EventRec& r = events_[idx];
+  if (f.never) return false;
+  if (f.type_mask != 0 && (f.type_mask & (1u << static_cast<int>(r.type))) == 0) {
+    return false;
+  }
+  if ((f.modality_mask & (1u << static_cast<int>(r.modality))) == 0) return false;
+  if (f.modes && !Contains(f.modes, r.mode)) return false;
+  auto any_in = [&](const std::optional<absl::flat_hash_set<std::uint32_t>>& set,
+                    std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (set->contains(r.mentions[i].entity)) return true;
+    }
+    return false;
+  };
+  if (f.any_entities && !any_in(f.any_entities, 0, r.mentions.size())) return false;
+  if (f.named && !any_in(f.named, 0, r.mentions.size())) return false;
+  if (f.actors && !any_in(f.actors, 0, r.n_actors)) return false;
+  if (f.recipients && !any_in(f.recipients, r.n_actors, r.mentions.size())) {
+    return false;
+  }
+  if (f.sources && (r.according_to.entity == kNone ||
+                    !Contains(f.sources, r.according_to.entity))) {
+    return false;
+  }
+  if (f.articles && !Contains(f.articles, r.article)) return false;
+  if (f.countries || f.place_keys) {
+    if (r.place == kNone) return false;
+    const internal::PlaceRec& p = places_[r.place];
+    if (f.countries && (p.country.empty() || !Contains(f.countries, p.country_code))) {
+      return false;
+    }
+    if (f.place_keys) {
+      bool found = false;
+      for (std::uint32_t key : p.keys) {
+        if (key != kNone && f.place_keys->contains(key)) found = true;
+      }
+      if (!found) return false;
+    }
+  }
+  if (f.has_time) {
+    if (r.hi == kNoTime) return false;
+    if (!(r.lo < f.hi && f.lo < r.hi)) return false;
+  }
+  return true;
+}
+
+std::vector<std::uint32_t> EventStore::MatchingIndexes(
+    const CompiledFilter& f, std::uint32_t begin, std::uint32_t end,
+    std::size_t limit, std::uint32_t* scanned_to) const {
+  std::vector<std::uint32_t> out;
+  *scanned_to = std::max(begin, end);
+  if (f.never || begin >= end || limit == 0) return out;
+
+  // Each filtering field offers the union of some postings lists as a
+  // superset of the matches; the smallest one drives the scan and Matches()
+  // checks every field on its candidates.
+  std::vector<const Postings*> best;
+  std::size_t best_size = std::numeric_limits<std::size_t>::max();
+  std::vector<Postings> article_lists;  // articles are index ranges
+  auto offer = [&](std::vector<const Postings*> lists) {
+    std::size_t size = 0;
+    for (const Postings* p : lists) size += p->size();
+    if (size < best_size) {
+      best_size = size;
+      best = std::move(lists);
+    }
+  };
+  auto bits = [&](std::uint32_t mask, const auto& by) {
+    std::vector<const Postings*> lists;
+    for (std::size_t i = 0; i < by.size(); ++i) {
+      if (mask & (1u << i)) lists.push_back(&by[i]);
+    }
+    return lists;
+  };
+  auto keyed = [&](const absl::flat_hash_set<std::uint32_t>& keys,
+                   const absl::flat_hash_map<std::uint32_t, Postings>& by) {
+    std::vector<const Postings*> lists;
+    for (std::uint32_t k : keys) {
+      auto it = by.find(k);
+      if (it != by.end()) lists.push_back(&it->second);
+    }
+    return lists;
+  };
+  auto entity_lists = [&](const absl::flat_hash_set<std::uint32_t>& ids,
+                          Postings EntityRec::*member) {
+    std::vector<const Postings*> lists;
+    for (std::uint32_t e : ids) lists.push_back(&(entities_[e].*member));
+    return lists;
+  };
+  if (f.type_mask != 0) offer(bits(f.type_mask, by_type_));
+  offer(bits(f.modality_mask, by_modality_));
+  if (f.modes) offer(keyed(*f.modes, by_mode_));
+  if (f.countries) offer(keyed(*f.countries, by_country_));
+  if (f.place_keys) offer(keyed(*f.place_keys, by_place_key_));
+  if (f.any_entities) offer(entity_lists(*f.any_entities, &EntityRec::any));
+  if (f.named) offer(entity_lists(*f.named, &EntityRec::any));
+  if (f.actors) offer(entity_lists(*f.actors, &EntityRec::actor));
+  if (f.recipients) offer(entity_lists(*f.recipients, &EntityRec::recipient));
+  if (f.sources) offer(entity_lists(*f.sources, &EntityRec::source));
+  if (f.articles) {
+    for (std::uint32_t a : *f.articles) {
+      Postings& p = article_lists.emplace_back();
+      const internal::ArticleRec& rec = articles_[a];
+      for (std::int32_t i = 0; i < rec.info.event_count; ++i) {
+        p.push_back(rec.first_event + static_cast<std::uint32_t>(i));
+      }
+    }
+    std::vector<const Postings*> lists;
+    for (const Postings& p : article_lists) lists.push_back(&p);
+    offer(std::move(lists));
+  }
+
+  auto take = [&](std::uint32_t idx) {
+    if (!Matches(f, idx)) return false;
+    out.push_back(idx);
+    if (out.size() >= limit) {
+      *scanned_to = idx + 1;
+      return true;
+    }
+    return false;
+  };
+  if (best_size >= end - begin) {
+    for (std::uint32_t idx = begin; idx < end; ++idx) {
+      if (take(idx)) break;
+    }
+    return out;
+  }
+  std::vector<std::uint32_t> candidates;
+  if (best.size() == 1) {
+    const Postings& p = *best[0];
+    auto first = std::lower_bound(p.begin(), p.end(), begin);
+    auto last = std::lower_bound(first, p.end(), end);
+    for (auto it = first; it != last; ++it) {
+      if (take(*it)) break;
+    }
+    return out;
+  }
+  for (const Postings* p : best) {
+    auto first = std::lower_bound(p->begin(), p->end(), begin);
+    auto last = std::lower_bound(first, p->end(), end);
+    candidates.insert(candidates.end(), first, last);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                   candidates.end());
+  for (std::uint32_t idx : candidates) {
+    if (take(idx)) break;
+  }
+  return out;
+}
+
+std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
+  const EventRec& r = events_[idx];
+  if (order == OrderBy::kIngestTimeAsc || order == OrderBy::kIngestTimeDesc) {
+    return articles_[r.article].ingested;
+  }
+  return r.time_key;
+}
+
+absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) const {
+  QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
+  const std::uint64_t fingerprint = Fingerprint(query.filter, query.order_by);
+  std::optional<Cursor> cursor;
+  if (!query.page_token.empty()) {
+    QUERY_ASSIGN_OR_RETURN(cursor, DecodeCursor(query.page_token, fingerprint));
+  }
+  const bool desc = Desc(query.order_by);
+
+  absl::ReaderMutexLock lock(&mu_);
+  const CompiledFilter f = Compile(query.filter);
+  std::uint32_t scanned_to = 0;
+  const std::vector<std::uint32_t> matches =
+      MatchingIndexes(f, 0, static_cast<std::uint32_t>(events_.size()),
+                      std::numeric_limits<std::size_t>::max(), &scanned_to);
+  EventPage page;
+  page.total_size = static_cast<std::int64_t>(matches.size());
+
+  // (sort key, revision); revision = index + 1 keeps the order total.
+  using Key = std::pair<std::int64_t, std::int64_t>;
+  std::vector<Key> keys;
+  keys.reserve(matches.size());
+  for (std::uint32_t idx : matches) {
+    Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
+    if (cursor.has_value()) {
+      const Key c{cursor->key, cursor->seq};
+      if (desc ? !(k < c) : !(c < k)) continue;
+    }
+    keys.push_back(k);
+  }
+  auto before = [desc](const Key& a, const Key& b) { return desc ? b < a : a < b; };
+  const bool more = keys.size() > static_cast<std::size_t>(page_size);
+  if (more) {
+    std::partial_sort(keys.begin(), keys.begin() + page_size, keys.end(), before);
+    keys.resize(static_cast<std::size_t>(page_size));
+  } else {
+    std::sort(keys.begin(), keys.end(), before);
+  }
+  page.events.reserve(keys.size());
+  for (const Key& k : keys) {
+    page.events.push_back(EventOut(static_cast<std::uint32_t>(k.second - 1)));
+  }
+  if (more) {
+    page.next_page_token =
+        EncodeCursor(Cursor{fingerprint, keys.back().first, keys.back().second});
+  }
+  return page;
+}
+
+absl::StatusOr<QuotePage> EventStore::ListQuotes(const QuoteQuery& query) const {
+  QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
+  const std::uint64_t fingerprint = Fingerprint(query);
+  std::optional<Cursor> cursor;
+  if (!query.page_token.empty()) {
+    QUERY_ASSIGN_OR_RETURN(cursor, DecodeCursor(query.page_token, fingerprint));
+  }
+  const std::string needle = Lower(query.text_contains);
+  const std::int64_t lo = query.start_time.has_value()
+                              ? ToMicros(query.start_time)
+                              : kMinusInf;
+  const std::int64_t hi =
+      query.end_time.has_value() ? ToMicros(query.end_time) : kPlusInf;
+  const bool has_time = query.start_time.has_value() || query.end_time.has_value();
+
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::uint32_t> candidates;
+  bool scan_all = true;
+  if (!query.speaker_ids.empty()) {
+    scan_all = false;
+    for (const std::string& id : query.speaker_ids) {
+      auto it = entity_index_.find(id);
+      if (it == entity_index_.end()) continue;
+      const Postings& p = entities_[it->second].quotes;
+      candidates.insert(candidates.end(), p.begin(), p.end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+  }
+  std::uint32_t article = kNone;
+  if (!query.article_id.empty()) {
+    auto it = article_index_.find(query.article_id);
+    if (it == article_index_.end()) return QuotePage{};
+    article = it->second;
+    if (scan_all) {
+      scan_all = false;
+      const internal::ArticleRec& a = articles_[article];
+      for (std::int32_t i = 0; i < a.info.quote_count; ++i) {
+        candidates.push_back(a.first_quote + static_cast<std::uint32_t>(i));
+      }
+    }
+  }
+  if (scan_all) {
+    candidates.resize(quotes_.size());
+    for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+  }
+
+  using Key = std::pair<std::int64_t, std::int64_t>;  // (published, seq)
+  std::vector<Key> keys;
+  for (std::uint32_t idx : candidates) {
+    const QuoteRec& q = quotes_[idx];
+    if (article != kNone && q.article != article) continue;
+    const std::int64_t published = articles_[q.article].published;
+    if (has_time && (published == kNoTime || published < lo || published >= hi)) {
+      continue;
+    }
+    if (!ContainsLower(q.text, needle)) continue;
+    Key k{published, static_cast<std::int64_t>(idx) + 1};
+    if (cursor.has_value() && !(k < Key{cursor->key, cursor->seq})) continue;
+    keys.push_back(k);
+  }
+  auto before = [](const Key& a, const Key& b) { return b < a; };
+  const bool more = keys.size() > static_cast<std::size_t>(page_size);
+  if (more) {
+    std::partial_sort(keys.begin(), keys.begin() + page_size, keys.end(), before);
+    keys.resize(static_cast<std::size_t>(page_size));
+  } else {
+    std::sort(keys.begin(), keys.end(), before);
+  }
+  QuotePage page;
+  for (const Key& k : keys) {
+    page.quotes.push_back(QuoteOut(static_cast<std::uint32_t>(k.second - 1)));
+  }
+  if (more) {
+    page.next_page_token =
+        EncodeCursor(Cursor{fingerprint, keys.back().first, keys.back().second});
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<EntityCount>> EventStore::SearchEntities(
+    const EntityQuery& query) const {
+  QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
+  const std::string prefix = Lower(query.prefix);
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::uint32_t> found;
+  if (prefix.empty()) {
+    found.resize(entities_.size());
+    for (std::uint32_t i = 0; i < found.size(); ++i) found[i] = i;
+  } else {
+    for (auto it = names_.lower_bound(prefix);
+         it != names_.end() && absl::StartsWith(it->first, prefix); ++it) {
+      found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+  }
+  std::erase_if(found, [&](std::uint32_t i) {
+    const EntityRec& e = entities_[i];
+    return (query.kind != EntityKind::kUnspecified && e.kind != query.kind) ||
+           (!query.country.empty() && e.country != query.country);
+  });
+  auto before = [&](std::uint32_t a, std::uint32_t b) {
+    const EntityRec& x = entities_[a];
+    const EntityRec& y = entities_[b];
+    if (x.any.size() != y.any.size()) return x.any.size() > y.any.size();
+    if (x.name != y.name) return x.name < y.name;
+    return x.id < y.id;
+  };
+  if (found.size() > static_cast<std::size_t>(page_size)) {
+    std::partial_sort(found.begin(), found.begin() + page_size, found.end(), before);
+    found.resize(static_cast<std::size_t>(page_size));
+  } else {
+    std::sort(found.begin(), found.end(), before);
+  }
+  std::vector<EntityCount> out;
+  out.reserve(found.size());
+  for (std::uint32_t i : found) {
+    const EntityRec& e = entities_[i];
+    EntityCount& c = out.emplace_back();
+    c.entity.id = e.id;
+    c.entity.name = e.name;
+    c.entity.kind = e.kind;
+    c.entity.country = e.country;
+    c.entity.sector = e.sector;
+    c.entity.aliases = e.aliases;
+    c.event_count = static_cast<std::int64_t>(e.any.size());
+  }
+  return out;
+}
+
+}  // namespace newsevents::query::store

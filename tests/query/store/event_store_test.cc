@@ -1,0 +1,663 @@
+#include "query/store/event_store.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kursk_fixture.h"
+#include "query/store/clock.h"
+
+namespace newsevents::query::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAreArray;
+using namespace ::newsevents::query::store::testing;  // NOLINT: fixtures
+
+std::vector<std::string> Ids(const std::vector<Event>& events) {
+  std::vector<std::string> ids;
+  for (const Event& e : events) ids.push_back(e.id);
+  return ids;
+}
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  EventStoreTest() : clock_(Day(2025, 2, 1)), store_(EventStoreOptions{&clock_}) {}
+
+  void AppendKursk() {
+    auto r = store_.AppendArticle(KurskArticle(), KurskEvents(), KurskQuotes());
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  void AppendSudzha() {
+    clock_.Advance(absl::Minutes(1));
+    auto r = store_.AppendArticle(SudzhaArticle(), SudzhaEvents(), {});
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  std::vector<std::string> Matching(const EventFilter& filter) {
+    ListEventsQuery q;
+    q.filter = filter;
+    q.page_size = kMaxPageSize;
+    auto page = store_.ListEvents(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return {};
+    EXPECT_EQ(page->total_size, static_cast<std::int64_t>(page->events.size()));
+    return Ids(page->events);
+  }
+
+  ManualClock clock_;
+  EventStore store_;
+};
+
+TEST_F(EventStoreTest, AppendAssignsRevisionsAndRoundTripsEvents) {
+  auto r = store_.AppendArticle(KurskArticle(), KurskEvents(), KurskQuotes());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->article_id, kKurskId);
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_EQ(r->revision, 9);
+
+  const std::vector<Event> input = KurskEvents();
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    auto got = store_.GetEvent(input[i].id);
+    ASSERT_TRUE(got.ok()) << got.status();
+    Event want = input[i];
+    want.revision = static_cast<std::int64_t>(i) + 1;
+    want.ingested_at = Day(2025, 2, 1);
+    want.published_at = Day(2024, 12, 27);
+    // Mentions come back with the canonical record; aliases only from
+    // SearchEntities.
+    for (auto* list : {&want.actors, &want.recipients, &want.patients}) {
+      for (Entity& x : *list) x.aliases.clear();
+    }
+    want.according_to.aliases.clear();
+    for (Figure& f : want.figures) {
+      f.counted.aliases.clear();
+      f.source.aliases.clear();
+    }
+    EXPECT_EQ(*got, want) << input[i].id;
+  }
+
+  auto article = store_.GetArticle(kKurskId);
+  ASSERT_TRUE(article.ok()) << article.status();
+  EXPECT_EQ(article->event_count, 9);
+  EXPECT_EQ(article->quote_count, 2);
+  EXPECT_EQ(article->ingested_at, Day(2025, 2, 1));
+  EXPECT_EQ(article->sections.size(), 7u);
+  EXPECT_EQ(article->authors, std::vector<std::string>{"Jia"});
+}
+
+TEST_F(EventStoreTest, SecondAppendOfAnArticleIsADuplicateAndChangesNothing) {
+  AppendKursk();
+  const Stats before = store_.GetStats();
+  std::vector<Event> other = SudzhaEvents();
+  for (Event& e : other) e.article_id.clear();
+  auto r = store_.AppendArticle(KurskArticle(), other, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->duplicate);
+  EXPECT_EQ(r->revision, 9);
+  const Stats after = store_.GetStats();
+  EXPECT_EQ(after.events, before.events);
+  EXPECT_EQ(after.articles, 1);
+  EXPECT_EQ(store_.GetEvent("sudzha-e1").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(EventStoreTest, ModalityDefaultsToAsserted) {
+  Event e = SudzhaEvents()[0];
+  e.modality = Modality::kUnspecified;
+  ASSERT_TRUE(store_.AppendArticle(SudzhaArticle(), {e}, {}).ok());
+  EXPECT_EQ(store_.GetEvent(e.id)->modality, Modality::kAsserted);
+}
+
+struct BadAppendCase {
+  std::string name;
+  std::function<void(ArticleInfo&, std::vector<Event>&, std::vector<Quote>&)> edit;
+  absl::StatusCode code;
+  std::string message;
+};
+
+class BadAppendTest : public EventStoreTest,
+                      public ::testing::WithParamInterface<BadAppendCase> {};
+
+TEST_P(BadAppendTest, FailsAndStoresNothing) {
+  ArticleInfo article = KurskArticle();
+  std::vector<Event> events = KurskEvents();
+  std::vector<Quote> quotes = KurskQuotes();
+  GetParam().edit(article, events, quotes);
+  auto r = store_.AppendArticle(article, events, quotes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), GetParam().code) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr(GetParam().message));
+  const Stats stats = store_.GetStats();
+  EXPECT_EQ(stats.articles, 0);
+  EXPECT_EQ(stats.events, 0);
+  EXPECT_EQ(stats.quotes, 0);
+  EXPECT_EQ(stats.entities, 0);
+  EXPECT_EQ(store_.GetEvent("kursk-e1").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Invariants, BadAppendTest,
+    ::testing::Values(
+        BadAppendCase{"EmptyArticleId",
+                      [](auto& a, auto&, auto&) { a.id.clear(); },
+                      absl::StatusCode::kInvalidArgument, "article.id: is empty"},
+        BadAppendCase{"EmptyEventId",
+                      [](auto&, auto& e, auto&) { e[3].id.clear(); },
+                      absl::StatusCode::kInvalidArgument, "events[3].id: is empty"},
+        BadAppendCase{"EventOfAnotherArticle",
+                      [](auto&, auto& e, auto&) { e[8].article_id = "art_other"; },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[8].article_id: 'art_other' differs from article.id "
+                      "'art_kursk'"},
+        BadAppendCase{"RepeatedEventId",
+                      [](auto&, auto& e, auto&) { e[2].id = e[1].id; },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[2].id: 'kursk-e2' is repeated"},
+        BadAppendCase{"UnspecifiedType",
+                      [](auto&, auto& e, auto&) {
+                        e[5].type = EventType::kUnspecified;
+                      },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[5].type: unknown event type 0"},
+        BadAppendCase{"OutOfRangeType",
+                      [](auto&, auto& e, auto&) {
+                        e[5].type = static_cast<EventType>(99);
+                      },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[5].type: unknown event type 99"},
+        BadAppendCase{"FigureLowAboveHigh",
+                      [](auto&, auto& e, auto&) { e[5].figures[0].low = 20000; },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[5].figures[0]: low 20000 is above high 11000"},
+        BadAppendCase{"ParticipantWithoutId",
+                      [](auto&, auto& e, auto&) { e[0].actors[0].id.clear(); },
+                      absl::StatusCode::kInvalidArgument,
+                      "events[0]: a participant has an empty entity id"},
+        BadAppendCase{"QuoteOfAnotherArticle",
+                      [](auto&, auto&, auto& q) { q[1].article_id = "art_x"; },
+                      absl::StatusCode::kInvalidArgument,
+                      "quotes[1].article_id: 'art_x' differs"},
+        BadAppendCase{"EmptyQuoteId",
+                      [](auto&, auto&, auto& q) { q[0].id.clear(); },
+                      absl::StatusCode::kInvalidArgument, "quotes[0].id: is empty"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST_F(EventStoreTest, EventIdOfAnotherArticleIsAlreadyExistsAndAtomic) {
+  AppendKursk();
+  std::vector<Event> events = SudzhaEvents();
+  events[1].id = "kursk-e4";  // the first event is fine, the second is not
+  auto r = store_.AppendArticle(SudzhaArticle(), events, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("event 'kursk-e4' already exists in article 'art_kursk'"));
+  EXPECT_EQ(store_.GetEvent("sudzha-e1").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.GetArticle(kSudzhaId).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.revision(), 9);
+
+  std::vector<Quote> quotes = KurskQuotes();
+  quotes[0].article_id.clear();
+  auto q = store_.AppendArticle(SudzhaArticle(), {}, {quotes[0]});
+  EXPECT_EQ(q.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(EventStoreTest, UnknownIdsAreNotFound) {
+  AppendKursk();
+  auto e = store_.GetEvent("ev_x");
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(e.status().message(), "event 'ev_x' not found");
+  auto a = store_.GetArticle("art_x");
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(a.status().message(), "article 'art_x' not found");
+}
+
+struct FilterCase {
+  std::string name;
+  EventFilter filter;
+  std::vector<std::string> want;
+};
+
+class FilterTest : public EventStoreTest,
+                   public ::testing::WithParamInterface<FilterCase> {};
+
+TEST_P(FilterTest, MatchesExactly) {
+  AppendKursk();
+  AppendSudzha();
+  EXPECT_THAT(Matching(GetParam().filter),
+              UnorderedElementsAreArray(GetParam().want));
+}
+
+const std::vector<std::string> kAllDefault = {
+    "kursk-e1", "kursk-e2", "kursk-e3", "kursk-e4", "kursk-e5", "kursk-e6",
+    "kursk-e7", "kursk-e8", "kursk-e9", "sudzha-e1"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Filters, FilterTest,
+    ::testing::Values(
+        FilterCase{"NoFilterHidesDenied", {}, kAllDefault},
+        FilterCase{"Type", {.types = {EventType::kAssault}},
+                   {"kursk-e3", "kursk-e7", "sudzha-e1"}},
+        FilterCase{"TypesAreOred",
+                   {.types = {EventType::kCoerce, EventType::kMobilize}},
+                   {"kursk-e1", "kursk-e6"}},
+        FilterCase{"Mode", {.modes = {"casualties", "death"}},
+                   {"kursk-e2", "kursk-e8", "kursk-e9"}},
+        FilterCase{"EntityInAnyRole", {.entity_ids = {"country:PRK"}},
+                   {"kursk-e5", "kursk-e6"}},
+        FilterCase{"Actor", {.actor_ids = {"country:UKR"}},
+                   {"kursk-e1", "kursk-e3"}},
+        FilterCase{"RecipientIncludesPatients",
+                   {.recipient_ids = {"force:prk-military"}},
+                   {"kursk-e1", "kursk-e2", "kursk-e8", "kursk-e9"}},
+        FilterCase{"NameByAliasIgnoringCase", {.entity_names = {"zelensky"}},
+                   {"kursk-e4", "kursk-e5"}},
+        FilterCase{"CanonicalNameIgnoringCase",
+                   {.entity_names = {"NORTH KOREA"}},
+                   {"kursk-e5", "kursk-e6"}},
+        FilterCase{"Country", {.countries = {"RUS"}},
+                   {"kursk-e1", "kursk-e2", "kursk-e3", "kursk-e6", "kursk-e7",
+                    "kursk-e8", "kursk-e9", "sudzha-e1"}},
+        FilterCase{"Admin1MatchesTownsInside", {.place_ids = {"iso:RU-KRS"}},
+                   {"kursk-e1", "kursk-e2", "kursk-e3", "kursk-e6", "kursk-e7",
+                    "kursk-e8", "kursk-e9", "sudzha-e1"}},
+        FilterCase{"CountryPlaceId",
+                   {.place_ids = {"iso:UKR"},
+                    .modalities = {Modality::kDenied}},
+                   {"sudzha-e2"}},
+        FilterCase{"TownOnly", {.place_ids = {"gn:sudzha"}}, {"sudzha-e1"}},
+        FilterCase{"DayOverlapsOpenStartsAndOpenEnds",
+                   {.start_time = Day(2024, 12, 26), .end_time = Day(2024, 12, 27)},
+                   {"kursk-e1", "kursk-e2", "kursk-e4", "kursk-e5", "kursk-e6",
+                    "kursk-e7", "kursk-e8", "kursk-e9"}},
+        FilterCase{"MonthGranularityOverlap",
+                   {.types = {EventType::kAssault},
+                    .start_time = Day(2024, 8, 31),
+                    .end_time = Day(2024, 9, 30)},
+                   {"kursk-e3", "kursk-e7"}},
+        FilterCase{"OpenEndedQueryRange",
+                   {.start_time = Day(2025, 1, 1)},
+                   {"kursk-e6", "sudzha-e1"}},
+        FilterCase{"RangeEndIsExclusive",
+                   {.types = {EventType::kAssault},
+                    .start_time = Day(2025, 1, 1), .end_time = Day(2025, 1, 10)},
+                   {}},
+        FilterCase{"Article", {.article_ids = {"art_sudzha"}}, {"sudzha-e1"}},
+        FilterCase{"ExplicitModality", {.modalities = {Modality::kEstimated}},
+                   {"kursk-e9"}},
+        FilterCase{"Source", {.source_ids = {"org:kor-nis"}},
+                   {"kursk-e1", "kursk-e2", "kursk-e8"}},
+        FilterCase{"AndAcrossFields",
+                   {.types = {EventType::kOutcome},
+                    .source_ids = {"person:volodymyr-zelenskyy"}},
+                   {"kursk-e9"}},
+        FilterCase{"UnknownIdMatchesNothing", {.entity_ids = {"country:XXX"}}, {}},
+        FilterCase{"UnknownAmongKnownIsIgnored",
+                   {.entity_ids = {"country:XXX", "force:prk-storm-corps"}},
+                   {"kursk-e7"}}),
+    [](const auto& info) { return info.param.name; });
+
+TEST_F(EventStoreTest, OrdersByEventTimeAndIngestTimeWithRevisionTies) {
+  AppendKursk();
+  AppendSudzha();
+  ListEventsQuery q;
+  q.filter.types = {EventType::kAssault, EventType::kCoerce, EventType::kMobilize};
+  q.order_by = OrderBy::kEventTimeDesc;
+  EXPECT_THAT(Ids(store_.ListEvents(q)->events),
+              ElementsAre("sudzha-e1", "kursk-e7", "kursk-e1", "kursk-e6",
+                          "kursk-e3"));
+  q.order_by = OrderBy::kEventTimeAsc;
+  EXPECT_THAT(Ids(store_.ListEvents(q)->events),
+              ElementsAre("kursk-e3", "kursk-e6", "kursk-e1", "kursk-e7",
+                          "sudzha-e1"));
+  q.order_by = OrderBy::kIngestTimeDesc;
+  EXPECT_THAT(Ids(store_.ListEvents(q)->events),
+              ElementsAre("sudzha-e1", "kursk-e7", "kursk-e6", "kursk-e3",
+                          "kursk-e1"));
+  q.order_by = OrderBy::kIngestTimeAsc;
+  EXPECT_THAT(Ids(store_.ListEvents(q)->events),
+              ElementsAre("kursk-e1", "kursk-e3", "kursk-e6", "kursk-e7",
+                          "sudzha-e1"));
+  // Equal times: the OUTCOME events all end 2024-12-28; ties by revision.
+  q.filter.types = {EventType::kOutcome};
+  q.order_by = OrderBy::kEventTimeDesc;
+  EXPECT_THAT(Ids(store_.ListEvents(q)->events),
+              ElementsAre("kursk-e9", "kursk-e8", "kursk-e2"));
+}
+
+TEST_F(EventStoreTest, IngestTimeNeverGoesBackwards) {
+  AppendKursk();
+  clock_.Set(Day(2020, 1, 1));
+  AppendSudzha();
+  EXPECT_EQ(store_.GetArticle(kSudzhaId)->ingested_at, Day(2025, 2, 1));
+}
+
+// Articles of `n` events a day apart, starting at `first_day` of 2024-03.
+std::vector<Event> DailyEvents(const std::string& prefix, int first_day, int n) {
+  std::vector<Event> out;
+  for (int i = 0; i < n; ++i) {
+    Event e;
+    e.id = absl::StrCat(prefix, i);
+    e.type = EventType::kProtest;
+    e.mode = "demo";
+    e.actors = {Entity{.id = "group:protesters", .name = "protesters",
+                       .kind = EntityKind::kGroup}};
+    e.when = OnDay(2024, 3, first_day + i);
+    e.modality = Modality::kAsserted;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+TEST_F(EventStoreTest, PagesStayGapFreeWhileEventsArrive) {
+  ArticleInfo a;
+  a.id = "art_a";
+  ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 25), {}).ok());
+
+  ListEventsQuery q;
+  q.filter.types = {EventType::kProtest};
+  q.page_size = 10;
+  std::vector<std::string> seen;
+  auto page = store_.ListEvents(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total_size, 25);
+  for (const Event& e : page->events) seen.push_back(e.id);
+  ASSERT_FALSE(page->next_page_token.empty());
+
+  // New events both before and after the cursor (2024-03-16), with the
+  // same times as stored ones.
+  ArticleInfo b;
+  b.id = "art_b";
+  ASSERT_TRUE(store_.AppendArticle(b, DailyEvents("b", 10, 15), {}).ok());
+
+  while (!page->next_page_token.empty()) {
+    q.page_token = page->next_page_token;
+    page = store_.ListEvents(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Event& e : page->events) seen.push_back(e.id);
+  }
+  EXPECT_EQ(page->total_size, 40);
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "an event was repeated";
+  for (int i = 0; i < 25; ++i) {
+    EXPECT_TRUE(unique.contains(absl::StrCat("a", i))) << "skipped a" << i;
+  }
+  // b events older than the cursor show up; newer ones (and the one at the
+  // cursor's day, stored later) are behind it.
+  EXPECT_TRUE(unique.contains("b0"));   // 2024-03-10
+  EXPECT_FALSE(unique.contains("b6"));  // 2024-03-16, revision after a15
+  EXPECT_TRUE(unique.contains("b5"));   // 2024-03-15
+}
+
+TEST_F(EventStoreTest, RejectsForeignTamperedAndMalformedTokens) {
+  ArticleInfo a;
+  a.id = "art_a";
+  ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 5), {}).ok());
+  ListEventsQuery q;
+  q.page_size = 2;
+  auto page = store_.ListEvents(q);
+  ASSERT_TRUE(page.ok());
+  const std::string token = page->next_page_token;
+  ASSERT_FALSE(token.empty());
+
+  ListEventsQuery other = q;
+  other.page_token = token;
+  other.filter.types = {EventType::kProtest};
+  auto r = store_.ListEvents(other);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("page_token"));
+
+  other = q;
+  other.page_token = token;
+  other.order_by = OrderBy::kIngestTimeAsc;
+  EXPECT_EQ(store_.ListEvents(other).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  std::string tampered = token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  other = q;
+  other.page_token = tampered;
+  r = store_.ListEvents(other);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("page_token"));
+
+  other.page_token = "not a token!";
+  r = store_.ListEvents(other);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("page_token is malformed"));
+
+  // The page size may change between pages.
+  other = q;
+  other.page_token = token;
+  other.page_size = 50;
+  auto rest = store_.ListEvents(other);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->events.size(), 3u);
+  EXPECT_TRUE(rest->next_page_token.empty());
+}
+
+TEST_F(EventStoreTest, PageSizeBounds) {
+  ListEventsQuery q;
+  q.page_size = -1;
+  EXPECT_EQ(store_.ListEvents(q).status().code(), absl::StatusCode::kInvalidArgument);
+  q.page_size = 1001;
+  EXPECT_THAT(store_.ListEvents(q).status().message(),
+              HasSubstr("page_size: must be in 0..1000, got 1001"));
+  ArticleInfo a;
+  a.id = "art_a";
+  ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 60), {}).ok());
+  q.page_size = 0;
+  EXPECT_EQ(store_.ListEvents(q)->events.size(), 50u);
+}
+
+const Bucket* Find(const AggregateResult& r, std::vector<std::string> keys) {
+  for (const Bucket& b : r.buckets) {
+    if (b.keys == keys) return &b;
+  }
+  return nullptr;
+}
+
+TEST_F(EventStoreTest, AggregatesFiguresBySourceSideBySide) {
+  AppendKursk();
+  AppendSudzha();
+  AggregateQuery q;
+  q.filter.types = {EventType::kOutcome};
+  q.group_by = {GroupBy::kSource};
+  auto r = store_.AggregateEvents(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_events, 3);
+  ASSERT_EQ(r->buckets.size(), 2u);
+  const Bucket& nis = r->buckets[0];
+  EXPECT_EQ(nis.keys, std::vector<std::string>{"org:kor-nis"});
+  EXPECT_EQ(nis.labels, std::vector<std::string>{"National Intelligence Service"});
+  EXPECT_EQ(nis.event_count, 2);
+  EXPECT_EQ(nis.article_count, 1);
+  EXPECT_THAT(nis.figures,
+              ElementsAre(FigureStats{FigureKind::kKilled, 2, 102, 102, 1, 101},
+                          FigureStats{FigureKind::kInjured, 1, 1000, 1000, 1000,
+                                      1000}));
+  const Bucket& zel = r->buckets[1];
+  EXPECT_EQ(zel.keys, std::vector<std::string>{"person:volodymyr-zelenskyy"});
+  EXPECT_THAT(zel.figures,
+              ElementsAre(FigureStats{FigureKind::kKilledOrInjured, 1, 3001,
+                                      3001, 3001, 3001}));
+}
+
+TEST_F(EventStoreTest, AggregatesByTimeBucketsAndType) {
+  AppendKursk();
+  AppendSudzha();
+  AggregateQuery q;
+  q.group_by = {GroupBy::kWeek, GroupBy::kType};
+  auto r = store_.AggregateEvents(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_events, 10);
+  // 2024-12-26 (Thursday) and the open-start events ending 2024-12-28 are
+  // in the week of Monday 2024-12-23.
+  const Bucket* b = Find(*r, {"2024-12-23", "OUTCOME"});
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->event_count, 3);
+  ASSERT_NE(Find(*r, {"2024-12-23", "COERCE"}), nullptr);
+  ASSERT_NE(Find(*r, {"2025-01-06", "ASSAULT"}), nullptr);  // Friday 01-10
+  ASSERT_NE(Find(*r, {"2024-07-29", "ASSAULT"}), nullptr);  // 2024-08-01
+  ASSERT_NE(Find(*r, {"2024-09-30", "MOBILIZE"}), nullptr);  // 2024-10-01
+  EXPECT_EQ(r->buckets[0].keys, (std::vector<std::string>{"2024-12-23", "OUTCOME"}));
+
+  q.group_by = {GroupBy::kMonth};
+  r = store_.AggregateEvents(q);
+  ASSERT_TRUE(r.ok());
+  std::vector<std::string> months;
+  for (const Bucket& bk : r->buckets) months.push_back(bk.keys[0]);
+  EXPECT_THAT(months, ElementsAre("2024-08-01", "2024-10-01", "2024-12-01",
+                                  "2025-01-01"));  // time order
+  q.group_by = {GroupBy::kDay};
+  r = store_.AggregateEvents(q);
+  ASSERT_NE(Find(*r, {"2024-12-26"}), nullptr);
+  EXPECT_EQ(Find(*r, {"2024-12-27"})->event_count, 6);
+
+  q.group_by = {GroupBy::kActor};
+  q.top_n = 2;
+  r = store_.AggregateEvents(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->buckets.size(), 2u);
+  EXPECT_EQ(r->buckets[0].keys, std::vector<std::string>{""});  // no actor
+  EXPECT_EQ(r->buckets[0].event_count, 3);
+  EXPECT_EQ(r->buckets[1].keys, std::vector<std::string>{"country:UKR"});
+  EXPECT_EQ(r->buckets[1].labels, std::vector<std::string>{"Ukraine"});
+  EXPECT_EQ(r->buckets[1].event_count, 2);
+
+  q = AggregateQuery{};
+  q.group_by = {GroupBy::kAdmin1, GroupBy::kCountry};
+  r = store_.AggregateEvents(q);
+  const Bucket* kursk = Find(*r, {"iso:RU-KRS", "RUS"});
+  ASSERT_NE(kursk, nullptr);
+  EXPECT_EQ(kursk->event_count, 8);
+  EXPECT_EQ(kursk->article_count, 2);
+  EXPECT_EQ(kursk->labels, (std::vector<std::string>{"Kursk Oblast", "RUS"}));
+}
+
+TEST_F(EventStoreTest, RejectsBadGroupings) {
+  AggregateQuery q;
+  EXPECT_THAT(store_.AggregateEvents(q).status().message(),
+              HasSubstr("group_by: must name one or two dimensions, got 0"));
+  q.group_by = {GroupBy::kType, GroupBy::kMode, GroupBy::kDay};
+  EXPECT_EQ(store_.AggregateEvents(q).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  q.group_by = {GroupBy::kType, GroupBy::kType};
+  EXPECT_THAT(store_.AggregateEvents(q).status().message(),
+              HasSubstr("group_by[1]: dimension 1 is repeated"));
+  q.group_by = {GroupBy::kUnspecified};
+  EXPECT_EQ(store_.AggregateEvents(q).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  q.group_by = {GroupBy::kType};
+  q.top_n = 10001;
+  EXPECT_EQ(store_.AggregateEvents(q).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventStoreTest, ListsQuotes) {
+  AppendKursk();
+  QuoteQuery q;
+  q.speaker_ids = {"person:volodymyr-zelenskyy"};
+  auto page = store_.ListQuotes(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->quotes.size(), 2u);
+  EXPECT_EQ(page->quotes[0].id, "kursk-q2");  // newest stored first
+  EXPECT_EQ(page->quotes[0].speaker.name, "Volodymyr Zelenskyy");
+  EXPECT_EQ(page->quotes[0].published_at, Day(2024, 12, 27));
+
+  q = QuoteQuery{};
+  q.text_contains = "PUTIN";
+  page = store_.ListQuotes(q);
+  ASSERT_EQ(page->quotes.size(), 1u);
+  EXPECT_EQ(page->quotes[0].cue, "pointing out");
+  EXPECT_EQ(page->quotes[0].event_ids, std::vector<std::string>{"kursk-e5"});
+
+  q = QuoteQuery{};
+  q.speaker_ids = {"org:kor-nis"};
+  EXPECT_THAT(store_.ListQuotes(q)->quotes, IsEmpty());
+
+  q = QuoteQuery{};
+  q.start_time = Day(2025, 1, 1);
+  EXPECT_THAT(store_.ListQuotes(q)->quotes, IsEmpty());
+
+  q = QuoteQuery{};
+  q.article_id = kKurskId;
+  q.page_size = 1;
+  page = store_.ListQuotes(q);
+  ASSERT_EQ(page->quotes.size(), 1u);
+  q.page_token = page->next_page_token;
+  page = store_.ListQuotes(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->quotes.size(), 1u);
+  EXPECT_EQ(page->quotes[0].id, "kursk-q1");
+  EXPECT_TRUE(page->next_page_token.empty());
+
+  q.text_contains = "other";
+  EXPECT_EQ(store_.ListQuotes(q).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventStoreTest, SearchesEntitiesByNameAndAliasPrefix) {
+  AppendKursk();
+  AppendSudzha();
+  EntityQuery q;
+  q.prefix = "zel";
+  auto r = store_.SearchEntities(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].entity.id, "person:volodymyr-zelenskyy");
+  EXPECT_EQ((*r)[0].entity.aliases,
+            (std::vector<std::string>{"Zelensky", "Zelenskiy"}));
+  EXPECT_EQ((*r)[0].event_count, 2);
+
+  q.prefix = "NORTH";
+  r = store_.SearchEntities(q);
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].entity.id, "force:prk-military");  // 4 events
+  EXPECT_EQ((*r)[0].event_count, 4);
+  EXPECT_EQ((*r)[1].entity.id, "country:PRK");
+
+  q = EntityQuery{};
+  q.kind = EntityKind::kCountry;
+  r = store_.SearchEntities(q);
+  std::vector<std::string> ids;
+  for (const auto& c : *r) ids.push_back(c.entity.id);
+  // Russia 5 events, Ukraine 4, North Korea 2.
+  EXPECT_THAT(ids, ElementsAre("country:RUS", "country:UKR", "country:PRK"));
+
+  q = EntityQuery{};
+  q.country = "PRK";
+  q.page_size = 2;
+  r = store_.SearchEntities(q);
+  ids.clear();
+  for (const auto& c : *r) ids.push_back(c.entity.id);
+  EXPECT_THAT(ids, ElementsAre("force:prk-military", "country:PRK"));
+
+  q = EntityQuery{};
+  q.prefix = "pyong";
+  EXPECT_EQ(store_.SearchEntities(q)->at(0).entity.id, "country:PRK");
+}
+
+TEST_F(EventStoreTest, Stats) {
+  AppendKursk();
+  AppendSudzha();
+  const Stats s = store_.GetStats();
+  EXPECT_EQ(s.articles, 2);
+  EXPECT_EQ(s.events, 11);
+  EXPECT_EQ(s.quotes, 2);
+  EXPECT_EQ(s.entities, 8);
+  EXPECT_EQ(s.places, 3);
+  EXPECT_EQ(s.revision, 11);
+  EXPECT_EQ(s.started_at, Day(2025, 2, 1));
+}
+
+}  // namespace
+}  // namespace newsevents::query::store
