@@ -24,6 +24,10 @@ class Extractor {
   // NOT_FOUND / INVALID_ARGUMENT name the file and line that failed.
   static absl::StatusOr<std::unique_ptr<Extractor>> Create(
       const std::string& resources_dir);
+  // As above, with the lexicons taken from `lexicon_dir` instead of
+  // `resources_dir`/lexicon (tests pair small gazetteers with real lexicons).
+  static absl::StatusOr<std::unique_ptr<Extractor>> Create(
+      const std::string& resources_dir, const std::string& lexicon_dir);
   ~Extractor();
 
   // Extracts events, quotes and annotations from `doc`, with ids derived from

@@ -1,0 +1,147 @@
+#include "ingest/extract/extractor.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "ingest/extract/analysis.h"
+#include "ingest/extract/ids.h"
+#include "ingest/resources/resources.h"
+#include "xxhash.h"
+
+namespace newsevents::ingest {
+namespace {
+
+bool QuoteLinkable(EventType t) {
+  return t == EventType::kAccuse || t == EventType::kRequest || t == EventType::kThreaten ||
+         t == EventType::kReject || t == EventType::kAgree || t == EventType::kSupport ||
+         t == EventType::kConcede || t == EventType::kSanction;
+}
+
+int SentenceOf(const Analysis& a, std::size_t offset) {
+  const auto& s = a.seg.sentences;
+  auto it = std::upper_bound(s.begin(), s.end(), offset,
+                             [](std::size_t off, const Sentence& x) { return off < x.start; });
+  if (it == s.begin()) return -1;
+  return static_cast<int>(std::distance(s.begin(), it) - 1);
+}
+
+void LinkQuotes(const Analysis& a, Extraction& x) {
+  for (QuoteRecord& q : x.quotes) {
+    if (q.speaker.id.empty()) continue;
+    const int qs = SentenceOf(a, q.span.start);
+    if (qs < 0) continue;
+    const int para = a.seg.sentences[static_cast<std::size_t>(qs)].paragraph;
+    EventRecord* best = nullptr;
+    int best_d = 1 << 30;
+    for (EventRecord& ev : x.events) {
+      if (!QuoteLinkable(ev.type)) continue;
+      bool by_speaker = false;
+      for (const EntityRef& e : ev.actors) by_speaker |= e.id == q.speaker.id;
+      if (!by_speaker) continue;
+      const int es = SentenceOf(a, ev.sentence_span.start);
+      if (es < 0 || a.seg.sentences[static_cast<std::size_t>(es)].paragraph != para) continue;
+      const int d = std::abs(es - qs);
+      if (d < best_d) {
+        best_d = d;
+        best = &ev;
+      }
+    }
+    if (best != nullptr) {
+      best->quote_ids.push_back(q.id);
+      q.event_ids.push_back(best->id);
+    }
+  }
+}
+
+void Annotate(const Analysis& a, Extraction& x) {
+  for (const Mention& m : a.mentions) {
+    AnnotationRecord r;
+    r.span = TextSpan{a.seg.tokens[m.tb].start, a.seg.tokens[m.te - 1].end};
+    r.text = std::string(a.body.substr(r.span.start, r.span.end - r.span.start));
+    if (!m.entity.id.empty()) {
+      r.kind = AnnotationRecord::Kind::kEntity;
+      r.entity = m.entity;
+      x.annotations.push_back(r);
+    }
+    if (!m.place.id.empty()) {
+      r.kind = AnnotationRecord::Kind::kPlace;
+      r.entity = EntityRef();
+      r.place = m.place;
+      x.annotations.push_back(r);
+    }
+  }
+  for (const TimeExpr& t : a.times) {
+    AnnotationRecord r;
+    r.kind = AnnotationRecord::Kind::kTime;
+    r.span = t.ref.span;
+    r.text = t.ref.text;
+    r.time = t.ref;
+    x.annotations.push_back(std::move(r));
+  }
+  for (const Figure& f : a.figures) {
+    AnnotationRecord r;
+    r.kind = AnnotationRecord::Kind::kFigure;
+    r.span = f.ref.span;
+    r.text = f.ref.text;
+    r.figure = f.ref;
+    x.annotations.push_back(std::move(r));
+  }
+  std::stable_sort(x.annotations.begin(), x.annotations.end(),
+                   [](const AnnotationRecord& l, const AnnotationRecord& r) {
+                     return l.span.start < r.span.start;
+                   });
+}
+
+}  // namespace
+
+Extractor::Extractor(std::unique_ptr<Resources> resources)
+    : resources_(std::move(resources)) {}
+Extractor::~Extractor() = default;
+
+absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(
+    const std::string& resources_dir) {
+  return Create(resources_dir, "");
+}
+
+absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(
+    const std::string& resources_dir, const std::string& lexicon_dir) {
+  auto res = Resources::Load(resources_dir, lexicon_dir);
+  if (!res.ok()) return res.status();
+  return std::unique_ptr<Extractor>(new Extractor(std::move(*res)));
+}
+
+Extraction Extractor::Extract(const Document& doc, absl::string_view article_id) const {
+  Analysis a;
+  a.body = doc.body;
+  if (doc.published) a.published = absl::ToCivilDay(*doc.published, absl::UTCTimeZone());
+  a.seg = Segment(a.body, *resources_);
+  MarkQuotesAndClauses(a);
+  FindMentions(*resources_, a);
+  FindTimes(*resources_, a);
+  FindFigures(*resources_, a);
+  Extraction x;
+  x.events = FindEvents(*resources_, a);
+  std::stable_sort(x.events.begin(), x.events.end(),
+                   [](const EventRecord& l, const EventRecord& r) {
+                     return l.trigger.start < r.trigger.start;
+                   });
+  x.quotes = FindQuotes(*resources_, a);
+  AssignIds(article_id, x);
+  LinkQuotes(a, x);
+  Annotate(a, x);
+  return x;
+}
+
+std::string DeriveArticleId(const Document& doc) {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  XXH3_128bits_update(st, doc.title.data(), doc.title.size());
+  XXH3_128bits_update(st, "\n", 1);
+  XXH3_128bits_update(st, doc.body.data(), doc.body.size());
+  const XXH128_hash_t h = XXH3_128bits_digest(st);
+  XXH3_freeState(st);
+  return absl::StrFormat("art_%016x%016x", h.high64, h.low64);
+}
+
+}  // namespace newsevents::ingest
