@@ -89,6 +89,30 @@ int SameGroup(absl::string_view name) {
   return 0;
 }
 
+// Open elements that stop the search for an element of `group` to close:
+// a list item in an inner list does not close one of an outer list.
+bool IsScopeBoundary(int group, absl::string_view name) {
+  if (name == "table" || name == "template") return true;
+  switch (group) {
+    case 1:  // p
+      return OneOf(name, {"button", "td", "th", "caption", "object", "applet",
+                          "marquee"});
+    case 2:  // li
+      return OneOf(name, {"ul", "ol", "td", "th"});
+    case 3:  // dd, dt
+      return OneOf(name, {"dl", "td", "th"});
+    case 7:  // option
+    case 8:  // optgroup
+      return name == "select";
+    case 9:  // ruby annotations
+      return name == "ruby";
+    case 11:  // a
+      return OneOf(name, {"td", "th", "caption"});
+    default:
+      return false;
+  }
+}
+
 struct Open {
   std::string name;  // lower case, at most kMaxKnownName + 1 characters
   bool foreign = false;
@@ -207,6 +231,7 @@ class Scanner {
         PopTo(k);
         return;
       }
+      if (IsScopeBoundary(group, stack_[k].name)) return;
     }
   }
 
