@@ -133,27 +133,27 @@ function clean(s) {
   return String(s ?? '').replace(/[\t\r\n|]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-// Spelling key of an alias: diacritics and apostrophe styles folded, case kept
-// ("Kursk region" and "Kursk Region" are both kept, "Kíev" and "Kiev" are one).
-function aliasKey(s) {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[’‘ʼʹ`´]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
+// Spelling key of an alias. By default only spacing and apostrophe styles are
+// folded ("Kursk region" and "Kursk Region", "Côte d'Ivoire" and "Cote d'Ivoire"
+// are all kept); with foldMarks diacritics are folded too ("Kíev" = "Kiev"),
+// which keeps the many GeoNames spellings of a place in check.
+function aliasKey(s, foldMarks) {
+  let k = s.replace(/[’‘ʼʹ`´]/g, "'").replace(/\s+/g, ' ').trim();
+  if (foldMarks) k = k.normalize('NFD').replace(/\p{M}/gu, '');
+  return k;
 }
 
 // Ordered, de-duplicated list that never repeats the name.
 class AliasList {
-  constructor(name) {
-    this.seen = new Set([aliasKey(name)]);
+  constructor(name, { foldMarks = false } = {}) {
+    this.foldMarks = foldMarks;
+    this.seen = new Set([aliasKey(name, foldMarks)]);
     this.items = [];
   }
   add(a) {
     const c = clean(a);
     if (!c) return;
-    const k = aliasKey(c);
+    const k = aliasKey(c, this.foldMarks);
     if (this.seen.has(k)) return;
     this.seen.add(k);
     this.items.push(c);
@@ -651,6 +651,16 @@ function buildAdmin1(geo, iso2to3, placeCuration) {
     isoToGn.get(i).push(g);
   }
   for (const [g, i] of gnToIso) gnToId.set(g, `iso:${i}`);
+  // Curated links for codes absent from the admin1 list (retired by GeoNames
+  // after the places snapshot was taken).
+  const known = new Set(gnAdmin1.map((a) => a.code));
+  for (const [g, i] of forced) {
+    if (known.has(g) || i === '-') continue;
+    if (!isoByCode.has(i)) throw new Error(`curated-admin1-geonames-map.tsv: ${g} -> unknown ISO code ${i}`);
+    gnToId.set(g, `iso:${i}`);
+    if (!isoToGn.has(i)) isoToGn.set(i, []);
+    isoToGn.get(i).push(g);
+  }
   const gnName = new Map(gnAdmin1.map((a) => [a.code, a.name]));
 
   function makeRow(id, cc, names, gnCodes, isoName, { gnNames = [], extraNames = [] } = {}) {
@@ -782,7 +792,7 @@ function buildAdmin1(geo, iso2to3, placeCuration) {
   for (const e of isoRegions) {
     const id = `iso:${e.code}`;
     const gnCodes = isoToGn.get(e.code) || [];
-    const gnNames = gnCodes.map((g) => gnName.get(g));
+    const gnNames = gnCodes.map((g) => gnName.get(g)).filter(Boolean);
     const cl = cldrName(e.code);
     const refKeys = [e.name, ...gnNames].filter(Boolean).map(matchKey);
     const cc = e.code.slice(0, 2);
@@ -912,7 +922,7 @@ function buildPlaces(geo, iso2to3, gnToId, placeCuration) {
       continue;
     }
     const name = (rename.get(id) || [p.name])[0];
-    const aliases = new AliasList(name);
+    const aliases = new AliasList(name, { foldMarks: true });
     const rm = new Set((remove.get(id) || []).map(fold));
     for (const a of add.get(id) || []) aliases.add(a);
     if (name !== p.name) aliases.add(p.name);
