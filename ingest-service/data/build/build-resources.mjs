@@ -72,7 +72,7 @@ function sourceLines(names) {
   return names.map((n) => `# source: npm ${n}@${pkgVersion(n)}: ${SOURCES[n].what}; licence ${SOURCES[n].licence}`);
 }
 
-// ---------------------------------------------------------------- helpers --
+// -------------------------------------------------------------- utilities --
 
 function readCurated(file) {
   // Tab-separated, '#' lines are comments. Returns arrays of fields.
