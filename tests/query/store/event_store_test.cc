@@ -120,6 +120,7 @@ struct BadAppendCase {
   std::function<void(ArticleInfo&, std::vector<Event>&, std::vector<Quote>&)> edit;
   absl::StatusCode code;
   std::string message;
+  friend void PrintTo(const BadAppendCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class BadAppendTest : public EventStoreTest,
@@ -225,6 +226,7 @@ struct FilterCase {
   std::string name;
   EventFilter filter;
   std::vector<std::string> want;
+  friend void PrintTo(const FilterCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class FilterTest : public EventStoreTest,

@@ -1,0 +1,264 @@
+#include "query/service/query_service_impl.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "query/codec/grpc_status.h"
+#include "query/codec/model_codec.h"
+#include "query/codec/request_codec.h"
+#include "query/store/event_store.h"
+#include "query/store/status_macros.h"
+#include "query/store/subscription.h"
+
+namespace newsevents::query {
+namespace {
+
+// Runs `body` (decode, call the store, encode) and finishes the call once
+// with its status.
+template <typename Body>
+grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(codec::ToGrpcStatus(body()));
+  return reactor;
+}
+
+}  // namespace
+
+struct QueryServiceImpl::Watches {
+  absl::Mutex mu;
+  bool shutting_down ABSL_GUARDED_BY(mu) = false;
+  absl::flat_hash_set<WatchReactor*> open ABSL_GUARDED_BY(mu);
+};
+
+// One WatchEvents stream. The store's subscription calls Pump() when events
+// are ready; Pump() also runs after each write. Lock order: the
+// subscription's callback lock, then mu_, then the subscription's own lock.
+class QueryServiceImpl::WatchReactor
+    : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
+ public:
+  WatchReactor(QueryServiceImpl* service, const v1::WatchEventsRequest& request)
+      : service_(service) {
+    absl::StatusOr<codec::WatchInput> input = codec::DecodeWatchEvents(request);
+    if (!input.ok()) {
+      FinishNow(input.status());
+      return;
+    }
+    {
+      absl::MutexLock lock(&service_->watches_->mu);
+      if (service_->watches_->shutting_down) {
+        FinishNow(absl::UnavailableError("server is shutting down"));
+        return;
+      }
+      absl::StatusOr<std::unique_ptr<store::Subscription>> sub =
+          service_->store_->Subscribe(std::move(input->filter),
+                                      input->from_revision, [this] { Pump(); });
+      if (!sub.ok()) {
+        FinishNow(sub.status());
+        return;
+      }
+      {
+        absl::MutexLock reactor_lock(&mu_);
+        subscription_ = std::move(*sub);
+      }
+      service_->watches_->open.insert(this);
+      registered_ = true;
+    }
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) Cancel(absl::CancelledError("the stream is broken"));
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+    }
+    Pump();
+  }
+
+  void OnCancel() override { Cancel(absl::CancelledError("the call was cancelled")); }
+
+  void OnDone() override {
+    if (registered_) {
+      absl::MutexLock lock(&service_->watches_->mu);
+      service_->watches_->open.erase(this);
+    }
+    std::unique_ptr<store::Subscription> sub;
+    {
+      absl::MutexLock lock(&mu_);
+      sub = std::move(subscription_);
+    }
+    sub.reset();  // waits out a Pump() running from the store's side
+    delete this;
+  }
+
+  // Ends the stream with `status` once the write in flight (if any) is done.
+  void Cancel(absl::Status status) ABSL_LOCKS_EXCLUDED(mu_) {
+    store::Subscription* sub = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      sub = subscription_.get();
+    }
+    if (sub != nullptr) sub->Cancel(std::move(status));
+  }
+
+ private:
+  void FinishNow(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
+    {
+      absl::MutexLock lock(&mu_);
+      finished_ = true;
+    }
+    Finish(codec::ToGrpcStatus(status));
+  }
+
+  // Starts the next write, or finishes when the subscription has ended.
+  // Touches nothing after StartWrite()/Finish(): OnDone may follow at once.
+  void Pump() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::Status end;
+    {
+      absl::MutexLock lock(&mu_);
+      if (subscription_ == nullptr || writing_ || finished_) return;
+      absl::StatusOr<std::optional<store::Event>> next = subscription_->Next();
+      if (next.ok() && !next->has_value()) return;
+      if (next.ok()) {
+        codec::EncodeWatchEvent(**next, &response_);
+        writing_ = true;
+      } else {
+        end = next.status();
+        finished_ = true;
+      }
+    }
+    if (end.ok()) {
+      StartWrite(&response_);
+    } else {
+      Finish(codec::ToGrpcStatus(end));
+    }
+  }
+
+  QueryServiceImpl* const service_;
+  bool registered_ = false;  // set in the constructor only
+  absl::Mutex mu_;
+  std::unique_ptr<store::Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // The message being written; untouched until OnWriteDone.
+  v1::WatchEventsResponse response_;
+};
+
+QueryServiceImpl::QueryServiceImpl(store::EventStore* store)
+    : store_(store), watches_(std::make_unique<Watches>()) {}
+
+QueryServiceImpl::~QueryServiceImpl() = default;
+
+void QueryServiceImpl::Shutdown() {
+  absl::MutexLock lock(&watches_->mu);
+  watches_->shutting_down = true;
+  for (WatchReactor* reactor : watches_->open) {
+    reactor->Cancel(absl::CancelledError("server is shutting down"));
+  }
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::AppendArticle(
+    grpc::CallbackServerContext* context, const v1::AppendArticleRequest* request,
+    v1::AppendArticleResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(codec::AppendInput in, codec::DecodeAppendArticle(*request));
+    QUERY_ASSIGN_OR_RETURN(
+        const store::AppendResult result,
+        store_->AppendArticle(std::move(in.article), std::move(in.events),
+                              std::move(in.quotes)));
+    codec::EncodeAppendResult(result, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetEvent(
+    grpc::CallbackServerContext* context, const v1::GetEventRequest* request,
+    v1::Event* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const std::string id, codec::DecodeGetEvent(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::Event event, store_->GetEvent(id));
+    codec::EncodeEvent(event, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(
+    grpc::CallbackServerContext* context, const v1::GetArticleRequest* request,
+    v1::ArticleInfo* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const std::string id, codec::DecodeGetArticle(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::ArticleInfo article, store_->GetArticle(id));
+    codec::EncodeArticle(article, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
+    grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
+    v1::ListEventsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::ListEventsQuery query,
+                           codec::DecodeListEvents(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::EventPage page, store_->ListEvents(query));
+    codec::EncodeEventPage(page, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::AggregateEvents(
+    grpc::CallbackServerContext* context, const v1::AggregateEventsRequest* request,
+    v1::AggregateEventsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::AggregateQuery query,
+                           codec::DecodeAggregateEvents(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::AggregateResult result,
+                           store_->AggregateEvents(query));
+    codec::EncodeAggregate(result, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::ListQuotes(
+    grpc::CallbackServerContext* context, const v1::ListQuotesRequest* request,
+    v1::ListQuotesResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::QuoteQuery query,
+                           codec::DecodeListQuotes(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::QuotePage page, store_->ListQuotes(query));
+    codec::EncodeQuotePage(page, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::SearchEntities(
+    grpc::CallbackServerContext* context, const v1::SearchEntitiesRequest* request,
+    v1::SearchEntitiesResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::EntityQuery query,
+                           codec::DecodeSearchEntities(*request));
+    QUERY_ASSIGN_OR_RETURN(const std::vector<store::EntityCount> found,
+                           store_->SearchEntities(query));
+    codec::EncodeEntityCounts(found, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* QueryServiceImpl::WatchEvents(
+    grpc::CallbackServerContext* /*context*/, const v1::WatchEventsRequest* request) {
+  return new WatchReactor(this, *request);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetStats(
+    grpc::CallbackServerContext* context, const v1::GetStatsRequest* /*request*/,
+    v1::GetStatsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    codec::EncodeStats(store_->GetStats(), /*data_dir=*/"", response);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace newsevents::query

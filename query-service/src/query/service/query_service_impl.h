@@ -1,0 +1,79 @@
+// The QueryService RPCs over an EventStore (gRPC callback API).
+//
+// Wiring only: each unary RPC decodes and validates its request
+// (query/codec), calls the store, encodes the answer and finishes once.
+// WatchEvents streams a store subscription: no thread per stream, one write
+// in flight at a time; it ends with RESOURCE_EXHAUSTED (the message gives
+// the from_revision to resume with) when the client falls more than the
+// store's subscriber buffer behind, and with CANCELLED on Shutdown().
+//
+// Thread-safety: all methods may be called concurrently.
+#ifndef NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
+#define NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
+
+#include <memory>
+
+#include "newsevents/v1/query_service.grpc.pb.h"
+
+namespace newsevents::query {
+
+namespace store {
+class EventStore;
+}  // namespace store
+
+class QueryServiceImpl final : public v1::QueryService::CallbackService {
+ public:
+  // `store` is not owned and must outlive this object.
+  explicit QueryServiceImpl(store::EventStore* store);
+  QueryServiceImpl(const QueryServiceImpl&) = delete;
+  QueryServiceImpl& operator=(const QueryServiceImpl&) = delete;
+  // REQUIRES: the server has shut down (no call is running).
+  ~QueryServiceImpl() override;
+
+  // Ends every open WatchEvents stream with CANCELLED, and answers later
+  // WatchEvents calls with UNAVAILABLE. Call before grpc::Server::Shutdown():
+  // the server does not end running streams by itself. Idempotent.
+  void Shutdown();
+
+  grpc::ServerUnaryReactor* AppendArticle(
+      grpc::CallbackServerContext* context,
+      const v1::AppendArticleRequest* request,
+      v1::AppendArticleResponse* response) override;
+  grpc::ServerUnaryReactor* GetEvent(grpc::CallbackServerContext* context,
+                                     const v1::GetEventRequest* request,
+                                     v1::Event* response) override;
+  grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
+                                       const v1::GetArticleRequest* request,
+                                       v1::ArticleInfo* response) override;
+  grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
+                                       const v1::ListEventsRequest* request,
+                                       v1::ListEventsResponse* response) override;
+  grpc::ServerUnaryReactor* AggregateEvents(
+      grpc::CallbackServerContext* context,
+      const v1::AggregateEventsRequest* request,
+      v1::AggregateEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListQuotes(grpc::CallbackServerContext* context,
+                                       const v1::ListQuotesRequest* request,
+                                       v1::ListQuotesResponse* response) override;
+  grpc::ServerUnaryReactor* SearchEntities(
+      grpc::CallbackServerContext* context,
+      const v1::SearchEntitiesRequest* request,
+      v1::SearchEntitiesResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(
+      grpc::CallbackServerContext* context,
+      const v1::WatchEventsRequest* request) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
+                                     const v1::GetStatsRequest* request,
+                                     v1::GetStatsResponse* response) override;
+
+ private:
+  class WatchReactor;
+  struct Watches;  // the open streams
+
+  store::EventStore* const store_;
+  const std::unique_ptr<Watches> watches_;
+};
+
+}  // namespace newsevents::query
+
+#endif  // NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_

@@ -1,0 +1,428 @@
+// The QueryService over an in-process channel: every RPC, its errors, and
+// the WatchEvents stream's life cycle.
+#include "query/service/query_service_impl.h"
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "kursk_fixture.h"
+#include "query/codec/model_codec.h"
+#include "query/store/clock.h"
+#include "query/store/event_store.h"
+
+namespace newsevents::query {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+namespace fx = ::newsevents::query::store::testing;
+
+v1::AppendArticleRequest AppendRequest(const store::ArticleInfo& article,
+                                       const std::vector<store::Event>& events,
+                                       const std::vector<store::Quote>& quotes) {
+  v1::AppendArticleRequest r;
+  codec::EncodeArticle(article, r.mutable_article());
+  for (const store::Event& e : events) codec::EncodeEvent(e, r.add_events());
+  for (const store::Quote& q : quotes) codec::EncodeQuote(q, r.add_quotes());
+  return r;
+}
+
+v1::AppendArticleRequest KurskRequest() {
+  return AppendRequest(fx::KurskArticle(), fx::KurskEvents(), fx::KurskQuotes());
+}
+v1::AppendArticleRequest SudzhaRequest() {
+  return AppendRequest(fx::SudzhaArticle(), fx::SudzhaEvents(), {});
+}
+
+// An article of `n` PROTEST events.
+v1::AppendArticleRequest Protests(const std::string& article_id, int n) {
+  store::ArticleInfo a;
+  a.id = article_id;
+  std::vector<store::Event> events;
+  for (int i = 0; i < n; ++i) {
+    store::Event e;
+    e.id = absl::StrCat(article_id, "-", i);
+    e.type = store::EventType::kProtest;
+    e.when = fx::OnDay(2024, 6, 1 + i % 28);
+    e.modality = store::Modality::kAsserted;
+    events.push_back(std::move(e));
+  }
+  return AppendRequest(a, events, {});
+}
+
+class QueryServiceTest : public ::testing::Test {
+ protected:
+  QueryServiceTest() : clock_(fx::Day(2025, 2, 1)) { Start(1024); }
+  ~QueryServiceTest() override { Stop(); }
+
+  void Start(std::size_t subscriber_buffer) {
+    store_ = std::make_unique<store::EventStore>(
+        store::EventStoreOptions{&clock_, subscriber_buffer});
+    service_ = std::make_unique<QueryServiceImpl>(store_.get());
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::QueryService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  void Stop() {
+    if (server_ == nullptr) return;
+    service_->Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    server_->Wait();
+    server_.reset();
+    service_.reset();
+    store_.reset();
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return ctx;
+  }
+
+  v1::AppendArticleResponse Append(const v1::AppendArticleRequest& request) {
+    v1::AppendArticleResponse response;
+    const grpc::Status s = stub_->AppendArticle(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  store::ManualClock clock_;
+  std::unique_ptr<store::EventStore> store_;
+  std::unique_ptr<QueryServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+};
+
+TEST_F(QueryServiceTest, AppendArticleIsIdempotent) {
+  v1::AppendArticleResponse first = Append(KurskRequest());
+  EXPECT_EQ(first.article_id(), "art_kursk");
+  EXPECT_FALSE(first.duplicate());
+  EXPECT_EQ(first.revision(), 9);
+  v1::AppendArticleResponse again = Append(KurskRequest());
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.revision(), 9);
+}
+
+TEST_F(QueryServiceTest, AppendArticleRejectsBadInput) {
+  v1::AppendArticleRequest bad = KurskRequest();
+  bad.mutable_events(2)->set_article_id("art_other");
+  v1::AppendArticleResponse response;
+  grpc::Status s = stub_->AppendArticle(Context().get(), bad, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("events[2].article_id: 'art_other' differs from article.id"));
+
+  bad = KurskRequest();
+  bad.mutable_article()->clear_id();
+  s = stub_->AppendArticle(Context().get(), bad, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("article.id: missing"));
+
+  Append(KurskRequest());
+  v1::AppendArticleRequest clash = SudzhaRequest();
+  clash.mutable_events(0)->set_id("kursk-e1");
+  s = stub_->AppendArticle(Context().get(), clash, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), HasSubstr("event 'kursk-e1' already exists"));
+}
+
+TEST_F(QueryServiceTest, GetEventAndArticle) {
+  Append(KurskRequest());
+  v1::GetEventRequest get;
+  get.set_id("kursk-e1");
+  v1::Event event;
+  grpc::Status s = stub_->GetEvent(Context().get(), get, &event);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(event.type(), v1::EVENT_TYPE_COERCE);
+  EXPECT_EQ(event.mode(), "capture");
+  EXPECT_EQ(event.article_id(), "art_kursk");
+  EXPECT_EQ(event.revision(), 1);
+  EXPECT_EQ(event.place().admin1_id(), "iso:RU-KRS");
+  EXPECT_EQ(event.when().start().seconds(), 1735171200);  // 2024-12-26
+  EXPECT_EQ(event.according_to().id(), "org:kor-nis");
+  EXPECT_EQ(event.published_at().seconds(), 1735257600);  // 2024-12-27
+  EXPECT_EQ(event.ingested_at().seconds(), 1738368000);   // 2025-02-01
+
+  get.set_id("ev_x");
+  s = stub_->GetEvent(Context().get(), get, &event);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "event 'ev_x' not found");
+  get.set_id("ev x");
+  s = stub_->GetEvent(Context().get(), get, &event);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("id: malformed id 'ev x'"));
+
+  v1::GetArticleRequest get_article;
+  get_article.set_id("art_kursk");
+  v1::ArticleInfo article;
+  s = stub_->GetArticle(Context().get(), get_article, &article);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(article.event_count(), 9);
+  EXPECT_EQ(article.quote_count(), 2);
+  EXPECT_THAT(article.authors(), ElementsAre("Jia"));
+  get_article.set_id("art_missing");
+  s = stub_->GetArticle(Context().get(), get_article, &article);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "article 'art_missing' not found");
+}
+
+TEST_F(QueryServiceTest, ListEventsPagesThroughAnAdmin1Region) {
+  Append(KurskRequest());
+  Append(SudzhaRequest());
+  v1::ListEventsRequest list;
+  list.mutable_filter()->add_place_ids("iso:RU-KRS");
+  list.set_page_size(3);
+  std::vector<std::string> ids;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ListEventsResponse response;
+    const grpc::Status s = stub_->ListEvents(Context().get(), list, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(response.total_size(), 8);
+    for (const v1::Event& e : response.events()) ids.push_back(e.id());
+    if (response.next_page_token().empty()) break;
+    list.set_page_token(response.next_page_token());
+  }
+  // Newest event time first; equal times (the open-start events ending
+  // 2024-12-28) by revision, newest first.
+  EXPECT_THAT(ids, ElementsAre("sudzha-e1", "kursk-e9", "kursk-e8", "kursk-e7",
+                               "kursk-e2", "kursk-e1", "kursk-e6", "kursk-e3"));
+}
+
+TEST_F(QueryServiceTest, ListEventsRejectsBadRequests) {
+  v1::ListEventsRequest list;
+  list.mutable_filter()->add_types(static_cast<v1::EventType>(99));
+  v1::ListEventsResponse response;
+  grpc::Status s = stub_->ListEvents(Context().get(), list, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("filter.types[0]: unknown event type 99"));
+
+  list.Clear();
+  list.set_page_token("not-a-token");
+  s = stub_->ListEvents(Context().get(), list, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("page_token"));
+
+  // A token from another filter.
+  for (int i = 0; i < 3; ++i) Append(Protests(absl::StrCat("art_", i), 2));
+  list.Clear();
+  list.set_page_size(1);
+  s = stub_->ListEvents(Context().get(), list, &response);
+  ASSERT_TRUE(s.ok());
+  list.set_page_token(response.next_page_token());
+  list.mutable_filter()->add_modes("demo");
+  s = stub_->ListEvents(Context().get(), list, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("page_token"));
+}
+
+TEST_F(QueryServiceTest, AggregateEventsKeepsSourcesSideBySide) {
+  Append(KurskRequest());
+  v1::AggregateEventsRequest request;
+  request.mutable_filter()->add_recipient_ids("force:prk-military");
+  request.mutable_filter()->add_types(v1::EVENT_TYPE_OUTCOME);
+  request.add_group_by(v1::GROUP_BY_SOURCE);
+  v1::AggregateEventsResponse response;
+  grpc::Status s = stub_->AggregateEvents(Context().get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(response.total_events(), 3);
+  ASSERT_THAT(response.buckets(), SizeIs(2));
+  const v1::Bucket& nis = response.buckets(0);
+  EXPECT_THAT(nis.keys(), ElementsAre("org:kor-nis"));
+  EXPECT_THAT(nis.labels(), ElementsAre("National Intelligence Service"));
+  EXPECT_EQ(nis.event_count(), 2);
+  ASSERT_THAT(nis.figures(), SizeIs(2));
+  EXPECT_EQ(nis.figures(0).kind(), v1::FIGURE_KIND_KILLED);
+  EXPECT_EQ(nis.figures(0).sum_low(), 102);
+  EXPECT_EQ(nis.figures(1).kind(), v1::FIGURE_KIND_INJURED);
+  EXPECT_EQ(nis.figures(1).sum_high(), 1000);
+  const v1::Bucket& zelenskyy = response.buckets(1);
+  EXPECT_THAT(zelenskyy.keys(), ElementsAre("person:volodymyr-zelenskyy"));
+  EXPECT_EQ(zelenskyy.figures(0).kind(), v1::FIGURE_KIND_KILLED_OR_INJURED);
+  EXPECT_EQ(zelenskyy.figures(0).min_low(), 3001);
+
+  request.clear_group_by();
+  s = stub_->AggregateEvents(Context().get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("group_by"));
+}
+
+TEST_F(QueryServiceTest, ListQuotesAndSearchEntities) {
+  Append(KurskRequest());
+  v1::ListQuotesRequest quotes;
+  quotes.set_text_contains("burn the faces");
+  v1::ListQuotesResponse found;
+  grpc::Status s = stub_->ListQuotes(Context().get(), quotes, &found);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(found.quotes(), SizeIs(1));
+  EXPECT_EQ(found.quotes(0).speaker().id(), "person:volodymyr-zelenskyy");
+  EXPECT_EQ(found.quotes(0).cue(), "claiming");
+
+  v1::SearchEntitiesRequest search;
+  search.set_prefix("nis");
+  v1::SearchEntitiesResponse entities;
+  s = stub_->SearchEntities(Context().get(), search, &entities);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(entities.entities(), SizeIs(1));
+  EXPECT_EQ(entities.entities(0).entity().id(), "org:kor-nis");
+  EXPECT_THAT(entities.entities(0).entity().aliases(), ElementsAre("NIS"));
+
+  search.set_country("korea");
+  s = stub_->SearchEntities(Context().get(), search, &entities);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(QueryServiceTest, GetStats) {
+  Append(KurskRequest());
+  Append(SudzhaRequest());
+  v1::GetStatsResponse stats;
+  const grpc::Status s = stub_->GetStats(Context().get(), v1::GetStatsRequest(), &stats);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(stats.articles(), 2);
+  EXPECT_EQ(stats.events(), 11);
+  EXPECT_EQ(stats.quotes(), 2);
+  EXPECT_EQ(stats.places(), 3);
+  EXPECT_EQ(stats.revision(), 11);
+  EXPECT_EQ(stats.started_at().seconds(), 1738368000);
+  EXPECT_EQ(stats.data_dir(), "");
+}
+
+TEST_F(QueryServiceTest, WatchEventsReplaysThenDeliversNewEvents) {
+  Append(KurskRequest());
+  v1::WatchEventsRequest request;
+  request.mutable_filter()->add_place_ids("iso:RU-KRS");
+  request.set_from_revision(8);
+  auto ctx = Context();
+  auto reader = stub_->WatchEvents(ctx.get(), request);
+  v1::WatchEventsResponse message;
+  ASSERT_TRUE(reader->Read(&message));  // replayed: the stream is registered
+  EXPECT_EQ(message.event().id(), "kursk-e9");
+  EXPECT_EQ(message.revision(), 9);
+
+  Append(SudzhaRequest());  // after subscribing
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_EQ(message.event().id(), "sudzha-e1");
+  EXPECT_EQ(message.revision(), 10);
+  EXPECT_EQ(message.event().place().id(), "gn:sudzha");
+
+  ctx->TryCancel();
+  EXPECT_FALSE(reader->Read(&message));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(QueryServiceTest, WatchEventsEndsWithResourceExhaustedWhenTheClientFallsBehind) {
+  Stop();
+  Start(/*subscriber_buffer=*/4);
+  Append(Protests("art_0", 1));
+  Append(Protests("art_1", 1));
+  v1::WatchEventsRequest request;
+  request.mutable_filter()->add_types(v1::EVENT_TYPE_PROTEST);
+  request.set_from_revision(1);
+  auto ctx = Context();
+  auto watch = stub_->WatchEvents(ctx.get(), request);
+  v1::WatchEventsResponse message;
+  ASSERT_TRUE(watch->Read(&message));  // replayed: the stream is registered
+  EXPECT_EQ(message.event().id(), "art_1-0");
+  EXPECT_EQ(message.revision(), 2);
+
+  Append(Protests("art_2", 10));  // revisions 3..12; only 4 fit the buffer
+  std::vector<std::string> ids;
+  while (watch->Read(&message)) ids.push_back(message.event().id());
+  EXPECT_THAT(ids, ElementsAre("art_2-0", "art_2-1", "art_2-2", "art_2-3"));
+  const grpc::Status end = watch->Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(end.error_message(), HasSubstr("from_revision=6"));
+
+  auto resume_ctx = Context();
+  request.set_from_revision(6);
+  auto resumed = stub_->WatchEvents(resume_ctx.get(), request);
+  ids.clear();
+  for (int i = 0; i < 6 && resumed->Read(&message); ++i) {
+    ids.push_back(message.event().id());
+  }
+  EXPECT_THAT(ids, ElementsAre("art_2-4", "art_2-5", "art_2-6", "art_2-7",
+                               "art_2-8", "art_2-9"));
+  resume_ctx->TryCancel();
+  resumed->Finish();
+}
+
+TEST_F(QueryServiceTest, ShutdownEndsOpenWatchStreams) {
+  Append(KurskRequest());
+  v1::WatchEventsRequest request;
+  request.set_from_revision(8);
+  auto ctx = Context();
+  auto reader = stub_->WatchEvents(ctx.get(), request);
+  v1::WatchEventsResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  service_->Shutdown();
+  EXPECT_FALSE(reader->Read(&message));
+  const grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_THAT(s.error_message(), HasSubstr("shutting down"));
+
+  auto ctx2 = Context();
+  auto late = stub_->WatchEvents(ctx2.get(), request);
+  EXPECT_FALSE(late->Read(&message));
+  EXPECT_EQ(late->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(QueryServiceTest, WatchEventsRejectsBadRequests) {
+  v1::WatchEventsRequest request;
+  request.set_from_revision(-3);
+  auto ctx = Context();
+  auto reader = stub_->WatchEvents(ctx.get(), request);
+  v1::WatchEventsResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("from_revision: must not be negative, got -3"));
+
+  v1::WatchEventsRequest bad_filter;
+  bad_filter.mutable_filter()->add_modalities(static_cast<v1::Modality>(12));
+  auto ctx2 = Context();
+  auto reader2 = stub_->WatchEvents(ctx2.get(), bad_filter);
+  EXPECT_FALSE(reader2->Read(&message));
+  s = reader2->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("filter.modalities[0]: unknown modality 12"));
+}
+
+// Streams register asynchronously, so each asks for everything after the
+// first stored event (from_revision 1) to make the expectation exact.
+TEST_F(QueryServiceTest, ManyWatchersEachSeeEveryEvent) {
+  constexpr int kWatchers = 8;
+  Append(Protests("art_0", 1));
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::WatchEventsResponse>>> readers;
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(Context());
+    v1::WatchEventsRequest r;
+    r.mutable_filter()->add_types(v1::EVENT_TYPE_PROTEST);
+    r.set_from_revision(1);
+    readers.push_back(stub_->WatchEvents(contexts.back().get(), r));
+  }
+  for (int a = 1; a <= 5; ++a) Append(Protests(absl::StrCat("art_", a), 3));
+  for (int i = 0; i < kWatchers; ++i) {
+    v1::WatchEventsResponse message;
+    std::vector<std::int64_t> revisions;
+    while (revisions.size() < 15 && readers[i]->Read(&message)) {
+      revisions.push_back(message.revision());
+    }
+    ASSERT_THAT(revisions, SizeIs(15)) << "watcher " << i;
+    for (int k = 0; k < 15; ++k) EXPECT_EQ(revisions[k], k + 2);
+    contexts[i]->TryCancel();
+    readers[i]->Finish();
+  }
+}
+
+}  // namespace
+}  // namespace newsevents::query
