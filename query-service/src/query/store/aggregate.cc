@@ -121,7 +121,8 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
                       std::numeric_limits<std::size_t>::max(), &scanned_to);
 
   // The values of one event for one dimension (several for entities).
-  auto values_of = [&](const EventRec& r, GroupBy g, std::vector<Value>& out) {
+  auto values_of = [&](const EventRec& r, GroupBy g,
+                       std::vector<Value>& out) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     out.clear();
     switch (g) {
       case GroupBy::kType:
@@ -221,7 +222,8 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
     }
   }
 
-  auto key_and_label = [&](GroupBy g, Value v) -> std::pair<std::string, std::string> {
+  auto key_and_label = [&](GroupBy g, Value v) ABSL_SHARED_LOCKS_REQUIRED(mu_)
+      -> std::pair<std::string, std::string> {
     if (v == kNoValue) return {"", ""};
     switch (g) {
       case GroupBy::kType: {

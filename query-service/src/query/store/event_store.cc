@@ -284,7 +284,7 @@ std::uint32_t EventStore::InternEntity(const Entity& e) {
   if (rec.kind == EntityKind::kUnspecified) rec.kind = e.kind;
   if (rec.country.empty()) rec.country = e.country;
   if (rec.sector.empty()) rec.sector = e.sector;
-  auto add_alias = [&](const std::string& alias) {
+  auto add_alias = [&](const std::string& alias) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (alias.empty()) return;
     const std::string lower = Lower(alias);
     if (lower == Lower(rec.name)) return;

@@ -70,7 +70,8 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
   if (f.modality_mask == 0) f.modality_mask = kDefaultModalities;
 
   using Set = absl::flat_hash_set<std::uint32_t>;
-  auto entities = [&](const std::vector<std::string>& ids) -> std::optional<Set> {
+  auto entities = [&](const std::vector<std::string>& ids) ABSL_SHARED_LOCKS_REQUIRED(mu_)
+      -> std::optional<Set> {
     if (ids.empty()) return std::nullopt;
     Set s;
     for (const std::string& id : ids) {
@@ -79,7 +80,8 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
     }
     return s;
   };
-  auto pooled = [&](const std::vector<std::string>& values) -> std::optional<Set> {
+  auto pooled = [&](const std::vector<std::string>& values) ABSL_SHARED_LOCKS_REQUIRED(mu_)
+      -> std::optional<Set> {
     if (values.empty()) return std::nullopt;
     Set s;
     for (const std::string& v : values) {
@@ -206,7 +208,7 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     return lists;
   };
   auto entity_lists = [&](const absl::flat_hash_set<std::uint32_t>& ids,
-                          Postings EntityRec::*member) {
+                          Postings EntityRec::*member) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     std::vector<const Postings*> lists;
     for (std::uint32_t e : ids) lists.push_back(&(entities_[e].*member));
     return lists;
@@ -234,7 +236,7 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     offer(std::move(lists));
   }
 
-  auto take = [&](std::uint32_t idx) {
+  auto take = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     if (!Matches(f, idx)) return false;
     out.push_back(idx);
     if (out.size() >= limit) {
@@ -428,12 +430,12 @@ absl::StatusOr<std::vector<EntityCount>> EventStore::SearchEntities(
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
   }
-  std::erase_if(found, [&](std::uint32_t i) {
+  std::erase_if(found, [&](std::uint32_t i) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     const EntityRec& e = entities_[i];
     return (query.kind != EntityKind::kUnspecified && e.kind != query.kind) ||
            (!query.country.empty() && e.country != query.country);
   });
-  auto before = [&](std::uint32_t a, std::uint32_t b) {
+  auto before = [&](std::uint32_t a, std::uint32_t b) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     const EntityRec& x = entities_[a];
     const EntityRec& y = entities_[b];
     if (x.any.size() != y.any.size()) return x.any.size() > y.any.size();
