@@ -69,6 +69,7 @@ struct Cand {
   bool explicit_place = false;
   bool dropped = false;
   std::size_t object_place = kNone;  // place-only direct object mention
+  const Trigger* trig = nullptr;
 };
 
 class EventFinder {
@@ -165,9 +166,9 @@ class EventFinder {
     return kNone;
   }
 
-  std::size_t ByAgent(std::size_t p, int s) const {
+  std::size_t ByAgent(std::size_t p, int s, std::size_t window = 6) const {
     const Sentence& sent = Sent(s);
-    for (std::size_t j = p; j < sent.tok_end && j < p + 6; ++j) {
+    for (std::size_t j = p; j < sent.tok_end && j < p + window; ++j) {
       if (IsClauseBoundary(toks_[j])) return kNone;
       if (toks_[j].lower == "by" && j + 1 < sent.tok_end) {
         for (std::size_t k = j + 1; k < sent.tok_end && k < j + 4; ++k) {
@@ -243,6 +244,7 @@ class EventFinder {
       c.te = i + best_len;
       c.form = tr->form;
       c.flags = tr->flags;
+      c.trig = tr;
       c.definite = c.form == TriggerForm::kNoun &&
                    (prev == "the" || prev == "this" || prev == "that");
       c.ev.type = tr->type;
@@ -277,7 +279,7 @@ class EventFinder {
     bool passive = false;
     if (c.form == TriggerForm::kParticiple) {
       const bool reduced = i > sent.tok_begin && MentionAt(i - 1) >= 0 &&
-                           ByAgent(c.te, c.sentence) != kNone;
+                           ByAgent(c.te, c.sentence, 2) != kNone;
       passive = BeAuxBefore(i, sent.tok_begin) || reduced;
     }
     const bool outcome = ev.type == EventType::kOutcome;
@@ -345,8 +347,40 @@ class EventFinder {
         actor = kNone;
       }
     }
+    // Deontic "must": the subject is asked, the reporting source asks.
+    if (c.trig != nullptr && c.trig->lemma == "must") {
+      recip = actor;
+      actor = kNone;
+      for (std::size_t j = i; j > sent.tok_begin; --j) {
+        const int m = MentionAt(j - 1);
+        if (m >= 0 && static_cast<std::size_t>(m) != recip &&
+            SubjectOk(M(static_cast<std::size_t>(m))) && M(static_cast<std::size_t>(m)).te < i) {
+          if (recip == kNone || M(static_cast<std::size_t>(m)).te <= M(recip).tb) {
+            actor = static_cast<std::size_t>(m);
+            break;
+          }
+        }
+      }
+    }
     if (actor != kNone && actor == recip) recip = kNone;
     if (actor != kNone) {
+      // Compound subjects: "France and Germany", "Israel, Egypt and Jordan".
+      std::vector<EntityRef> more;
+      std::size_t cur = actor;
+      for (int n = 0; n < 4; ++n) {
+        const std::size_t b = M(cur).tb;
+        if (b < sent.tok_begin + 2) break;
+        const absl::string_view w = toks_[b - 1].lower;
+        if (w != "and" && w != ",") break;
+        const int pm = MentionAt(b - 2);
+        if (pm < 0) break;
+        const auto pmi = static_cast<std::size_t>(pm);
+        const Mention& pmm = M(pmi);
+        if (pmm.entity.id.empty() || !pmm.prep.empty() || pmm.in_quote || pmm.possessor) break;
+        more.push_back(pmm.entity);
+        cur = pmi;
+      }
+      for (auto it = more.rbegin(); it != more.rend(); ++it) ev.actors.push_back(*it);
       ev.actors.push_back(Ent(actor));
     }
     if (recip != kNone) {

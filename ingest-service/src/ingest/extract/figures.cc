@@ -19,6 +19,8 @@ struct Num {
   bool article = false;  // "a"/"an": one, only with an outcome verb
 };
 
+const FigureHead kMentionHead{FigureKind::kUnspecified, FigureKind::kOther, ""};
+
 class FigureFinder {
  public:
   FigureFinder(const Resources& res, Analysis& a)
@@ -133,6 +135,18 @@ class FigureFinder {
         *head_len = len;
         return j;
       }
+      // A group mention as head: "13 Ukrainians", "5 Ukrainian servicemen".
+      if (const int m = a_.tok_mention[j]; m >= 0) {
+        const Mention& mm = a_.mentions[static_cast<std::size_t>(m)];
+        const EntityKind k = mm.entity.kind;
+        if (!mm.entity.id.empty() && mm.tb == j &&
+            (k == EntityKind::kGroup || k == EntityKind::kArmedForce ||
+             (k == EntityKind::kCountry && !mm.entity.sector.empty()))) {
+          *head = &kMentionHead;
+          *head_len = mm.te - j;
+          return j;
+        }
+      }
       if (t.type == TokenType::kWord && (IsPreposition(t.lower) && t.lower != "of")) break;
     }
     return std::string::npos;
@@ -215,12 +229,32 @@ class FigureFinder {
     }
     const FigureHead* head = nullptr;
     std::size_t head_len = 0;
-    const std::size_t h = FindHead(p, end, &head, &head_len);
-    if (h == std::string::npos) return p;
-    FigureKind kind = head->kind;
+    std::size_t h = FindHead(p, end, &head, &head_len);
+    FigureKind kind = FigureKind::kUnspecified;
     bool from_verb = false;
+    if (h == std::string::npos) {
+      // No head noun: "clashes kill four", "death toll rises to 28".
+      if (n.article) return p;
+      FigureKind vk = VerbKind(k, k, sent.tok_begin, end);
+      for (std::size_t j = k; vk == FigureKind::kUnspecified && j > sent.tok_begin && j + 5 > k;
+           --j) {
+        if (toks_[j - 1].lower == "toll") vk = FigureKind::kKilled;
+      }
+      if (vk == FigureKind::kUnspecified) return p;
+      h = p - 1;
+      head_len = 1;
+      head = &kMentionHead;
+      kind = vk;
+      from_verb = true;
+    } else {
+      kind = head->kind;
+    }
     if (kind == FigureKind::kUnspecified) {
       kind = VerbKind(k, h + head_len, sent.tok_begin, end);
+      if (kind == FigureKind::kUnspecified && h + head_len < end &&
+          a_.tok_mention[h] >= 0) {
+        // "5 Ukrainian servicemen" without a verb: what the mention is.
+      }
       from_verb = kind != FigureKind::kUnspecified;
       if (!from_verb) kind = head->fallback;
     }

@@ -110,19 +110,33 @@ class MentionFinder {
         end - i, [&](std::size_t k) { return toks_[i + k].hash; },
         [&](std::size_t len, const std::vector<std::uint32_t>& values) {
           std::vector<NameEntry> ok;
+          // A name that is a whole sentence is a place label ("Sloviansk").
+          std::size_t last = i + len;
+          while (last < end && toks_[last].type == TokenType::kPunct) ++last;
+          const bool label = sentence_start && last == end;
           for (std::uint32_t v : values) {
             const NameEntry& e = res_.names().entries[v];
             if (e.acronym && !toks_[i].allcaps) continue;
-            if (len == 1 && e.kind == NameKind::kPlace) {
-              const Place& p = res_.places()[e.index];
+            if (len == 1 && (e.kind == NameKind::kPlace || e.kind == NameKind::kAdmin1Bare)) {
               const bool loc = i > 0 && (IsLocativePreposition(toks_[i - 1].lower) ||
                                          toks_[i - 1].lower == "of" ||
                                          toks_[i - 1].lower == "from");
               if (IsLexiconWord(i)) continue;
-              if (!loc && p.population < 1000) continue;
-              if (sentence_start && !loc && p.population < 50000) continue;
+              if (!loc && !label) {
+                const std::int64_t pop = e.kind == NameKind::kPlace
+                                             ? res_.places()[e.index].population
+                                             : 1000000;
+                if (res_.IsCommonWord(toks_[i].lower)) continue;
+                if (pop < 1000) continue;
+                if (sentence_start && pop < 50000) continue;
+                // Part of a longer proper name ("Donetsk Republic").
+                const bool cap_before = i > 0 && !sentence_start && toks_[i - 1].cap &&
+                                        toks_[i - 1].type == TokenType::kWord;
+                const bool cap_after = i + 1 < end && toks_[i + 1].cap &&
+                                       toks_[i + 1].type == TokenType::kWord;
+                if (cap_before || cap_after) continue;
+              }
             }
-            if (len == 1 && e.kind == NameKind::kAdmin1Bare && IsLexiconWord(i)) continue;
             ok.push_back(e);
           }
           if (!ok.empty()) {
@@ -556,6 +570,7 @@ class MentionFinder {
         if (!IsLexiconWord(k)) all_lex = false;
       }
       if (all_lex) return i + len;
+      if (len == 1 && t.lower.size() == 1) return i + 1;  // an initial
       if (at_start) {
         const std::size_t k = i + len;
         const bool verb_follows =
@@ -723,6 +738,21 @@ class MentionFinder {
   }
 
   void Finish() {
+    // "French and German officials": the first demonym shares the noun.
+    for (std::size_t i = 0; i + 1 < a_.mentions.size(); ++i) {
+      Mention& m = a_.mentions[i];
+      const Mention& n = a_.mentions[i + 1];
+      if (!m.demonym_adj || n.entity.sector.empty() || n.entity.kind == EntityKind::kPerson) {
+        continue;
+      }
+      if (n.tb != m.te + 1 || (toks_[m.te].lower != "and" && toks_[m.te].lower != "or" &&
+                               toks_[m.te].lower != ",")) {
+        continue;
+      }
+      m.entity.sector = n.entity.sector;
+      m.entity.kind = n.entity.kind;
+      m.demonym_adj = false;
+    }
     // Objects of verbs are not subjects.
     for (Mention& m : a_.mentions) {
       std::size_t k = m.tb;

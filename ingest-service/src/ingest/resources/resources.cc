@@ -475,6 +475,19 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
       }
     }
   }
+  {
+    auto t = TsvTable::Read(dir + "/common-words.tsv", {"forms"});
+    if (t.ok()) {
+      const int c_forms = t->Column("forms");
+      for (std::size_t r = 0; r < t->rows(); ++r) {
+        for (absl::string_view f : SplitList(t->Get(r, c_forms))) {
+          common_words_.insert(FoldCase(f));
+        }
+      }
+    } else if (!absl::IsNotFound(t.status())) {
+      return t.status();
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -6,7 +6,7 @@
 // Files, all under one directory (formats in data/README or the files'
 // headers): countries.tsv, admin1.tsv, places.tsv, actors.tsv and
 // lexicon/{triggers,sector-nouns,reporting-verbs,modality-cues,numbers,
-// figure-heads,abbreviations}.tsv. places.tsv and actors.tsv are optional.
+// figure-heads,abbreviations,common-words}.tsv. places.tsv and actors.tsv are optional.
 //
 // Immutable after Load(); all accessors are thread-safe.
 #ifndef NEWSEVENTS_INGEST_RESOURCES_RESOURCES_H_
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "ingest/extract/model.h"
@@ -158,6 +159,10 @@ class Resources {
   const Lexicon<FigureHead>& figure_heads() const { return figure_heads_; }
   // Abbreviations are keyed by the folded word without its dot.
   std::optional<AbbrevKind> Abbreviation(absl::string_view lower) const;
+  // True for common capitalised words that are also small places' names.
+  bool IsCommonWord(absl::string_view lower) const {
+    return common_words_.contains(lower);
+  }
 
   // Country by ISO alpha-3, or nullptr.
   const Country* CountryByIso3(absl::string_view iso3) const;
@@ -180,6 +185,7 @@ class Resources {
   absl::flat_hash_map<std::string, std::uint32_t> country_by_iso3_;
   absl::flat_hash_map<std::string, std::uint32_t> admin1_by_id_;
   absl::flat_hash_map<std::string, AbbrevKind> abbreviations_;
+  absl::flat_hash_set<std::string> common_words_;
 
   Lexicon<NameEntry> names_;
   Lexicon<Trigger> triggers_;

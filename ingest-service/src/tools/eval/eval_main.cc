@@ -59,9 +59,15 @@ void PrintPrf(const std::string& name, const Prf& p) {
 // The event an evaluator compares with a one-event gold record.
 const EventRecord* MainEvent(const Extraction& x) {
   const EventRecord* best = nullptr;
+  // Prefer what the text asserts or reports over what it plans or doubts.
+  auto score = [](const EventRecord& e) {
+    const bool firm = e.modality != ingest::Modality::kFuture &&
+                      e.modality != ingest::Modality::kHypothetical &&
+                      e.modality != ingest::Modality::kNegated;
+    return e.confidence + (firm ? 1.0f : 0.0f);
+  };
   for (const EventRecord& e : x.events) {
-    if (e.modality == ingest::Modality::kNegated) continue;
-    if (best == nullptr || e.confidence > best->confidence) best = &e;
+    if (best == nullptr || score(e) > score(*best)) best = &e;
   }
   return best;
 }
@@ -265,28 +271,33 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
     std::int64_t low = 0, high = 0;
     absl::SimpleAtoi(r[static_cast<std::size_t>(col["low"])], &low);
     absl::SimpleAtoi(r[static_cast<std::size_t>(col["high"])], &high);
-    std::optional<std::int64_t> killed;
+    // The largest killed figure; vague and range figures count when their
+    // interval overlaps the gold range.
+    std::optional<ingest::FigureRef> killed;
+    auto consider = [&](const ingest::FigureRef& f) {
+      if (f.kind != ingest::FigureKind::kKilled) return;
+      if (!killed || f.low > killed->low) killed = f;
+    };
     for (const auto& a : x.annotations) {
-      if (a.kind != ingest::AnnotationRecord::Kind::kFigure ||
-          a.figure.kind != ingest::FigureKind::kKilled) {
-        continue;
-      }
-      if (!killed || a.figure.low > *killed) killed = a.figure.low;
+      if (a.kind == ingest::AnnotationRecord::Kind::kFigure) consider(a.figure);
     }
     for (const auto& e : x.events) {
-      for (const auto& f : e.figures) {
-        if (f.kind == ingest::FigureKind::kKilled && (!killed || f.low > *killed)) killed = f.low;
-      }
+      for (const auto& f : e.figures) consider(f);
     }
     if (killed) {
       ++fat_pred;
-      if (*killed >= low && *killed <= high) {
+      const bool interval = killed->qualifier == ingest::Qualifier::kVague ||
+                            killed->qualifier == ingest::Qualifier::kRange;
+      const std::int64_t hi = killed->high.value_or(killed->low);
+      const bool ok = interval ? (killed->low <= high && hi >= low)
+                               : (killed->low >= low && killed->low <= high);
+      if (ok) {
         ++fat_ok;
       } else if (shown_f < errors) {
         ++shown_f;
         std::printf("  [deaths] gold=[%lld,%lld] pred=%lld :: %s\n",
                     static_cast<long long>(low), static_cast<long long>(high),
-                    static_cast<long long>(*killed), headline.c_str());
+                    static_cast<long long>(killed->low), headline.c_str());
       }
     }
   }
