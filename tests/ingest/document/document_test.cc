@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "ingest/document/document.h"
+#include "timing.h"
 
 namespace newsevents::ingest {
 namespace {
@@ -247,7 +248,7 @@ TEST(PathologicalTest, HundredThousandOneWordLines) {
   EXPECT_EQ(doc->title, "Word");
   EXPECT_EQ(doc->sections.size(), 49'999u);
   EXPECT_EQ(doc->body.size(), 50'000u * 4 + 49'999u * 2);
-  EXPECT_LT(elapsed, std::chrono::seconds(2));
+  EXPECT_LT(elapsed, TimeBound(3));
 
   std::string capitalised;
   for (int k = 0; k < 100'000; ++k) capitalised += "Word\n";
@@ -268,7 +269,7 @@ TEST(PathologicalTest, OneMillionCharacterLine) {
     ASSERT_TRUE(doc.ok()) << type << ": " << doc.status();
     EXPECT_EQ(doc->title, "") << type;
     EXPECT_EQ(doc->body.size(), 999'999u) << type;
-    EXPECT_LT(elapsed, std::chrono::seconds(2)) << type;
+    EXPECT_LT(elapsed, TimeBound(3)) << type;
   }
   std::string word(1'000'000, 'x');
   absl::StatusOr<Document> doc = ReadDocument(word, "text/plain");

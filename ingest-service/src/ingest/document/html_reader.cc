@@ -13,6 +13,7 @@
 // allocates from a budget proportional to the input (misnested formatting
 // elements make gumbo build a tree quadratic in the input), and every tree
 // walk here uses an explicit stack.
+#include <algorithm>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +32,7 @@
 #include "absl/time/time.h"
 #include "gumbo.h"
 #include "ingest/document/document.h"
+#include "ingest/document/json_parse.h"
 #include "ingest/document/readers.h"
 #include "ingest/document/text.h"
 #include "rapidjson/document.h"
@@ -58,7 +60,11 @@ constexpr std::size_t kMaxShortText = 2048;
 // with longjmp, since gumbo offers no way to stop from a callback.
 class GumboArena {
  public:
-  explicit GumboArena(std::size_t budget) : budget_(budget) {}
+  // `input_bytes` sizes the chunks: small pages need little memory.
+  GumboArena(std::size_t budget, std::size_t input_bytes)
+      : budget_(budget),
+        chunk_bytes_(std::clamp(input_bytes * 16, kMinChunkBytes,
+                                kMaxChunkBytes)) {}
   GumboArena(const GumboArena&) = delete;
   GumboArena& operator=(const GumboArena&) = delete;
   ~GumboArena() {
@@ -85,7 +91,8 @@ class GumboArena {
     Chunk* next;
   };
   static constexpr std::size_t kAlign = 16;
-  static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kMinChunkBytes = std::size_t{16} << 10;
+  static constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
 
   static void* Allocate(void* userdata, std::size_t size) {
     auto* self = static_cast<GumboArena*>(userdata);
@@ -93,7 +100,7 @@ class GumboArena {
     size = (size + kAlign - 1) & ~(kAlign - 1);
     if (size > self->remaining_) {
       const std::size_t bytes =
-          sizeof(Chunk) + (size > kChunkBytes ? size : kChunkBytes);
+          sizeof(Chunk) + std::max(size, self->chunk_bytes_);
       auto* chunk = static_cast<Chunk*>(std::malloc(bytes));
       if (chunk == nullptr) std::longjmp(self->jump, 1);
       chunk->next = self->chunks_;
@@ -111,6 +118,7 @@ class GumboArena {
   static void Deallocate(void* /*userdata*/, void* /*ptr*/) {}
 
   std::size_t budget_;
+  std::size_t chunk_bytes_;
   std::size_t used_ = 0;
   Chunk* chunks_ = nullptr;
   char* cursor_ = nullptr;
@@ -484,7 +492,7 @@ void ReadJsonLdObject(const JsonValue& object, JsonLd* out) {
 void ReadJsonLd(absl::string_view text, JsonLd* out,
                 std::vector<std::string>* warnings) {
   rapidjson::Document json;
-  json.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  ParseJsonText(text, json);
   if (json.HasParseError()) {
     warnings->push_back(absl::StrCat("ignored malformed json-ld at byte ",
                                      json.GetErrorOffset()));
@@ -961,15 +969,16 @@ absl::Status ReadHtml(absl::string_view html, Document& doc) {
   absl::Status nesting = CheckHtmlNesting(html, kMaxHtmlDepth);
   if (!nesting.ok()) return nesting;
 
-  GumboArena arena(kArenaBaseBytes + kArenaBytesPerInputByte * html.size());
+  const std::size_t budget =
+      kArenaBaseBytes + kArenaBytesPerInputByte * html.size();
+  GumboArena arena(budget, html.size());
   const GumboOptions options = arena.Options();
   const GumboOutput* output =
       ParseInArena(&arena, &options, html.data(), html.size());
   if (output == nullptr) {
-    return absl::InvalidArgumentError(
-        "html too complex: parsing it needs more than the memory budget of " +
-        absl::StrCat(kArenaBaseBytes + kArenaBytesPerInputByte * html.size()) +
-        " bytes");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "html too complex: parsing it needs more than ", budget,
+        " bytes of memory"));
   }
 
   PageFacts facts = CollectFacts(output, &doc.warnings);

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ingest/document/document.h"
+#include "ingest/document/json_parse.h"
 #include "ingest/document/readers.h"
 #include "ingest/document/text.h"
 #include "rapidjson/document.h"
@@ -232,8 +233,7 @@ std::string ParseErrorMessage(const rapidjson::Document& json) {
 
 absl::Status ReadJson(absl::string_view text, Document& doc) {
   rapidjson::Document json;
-  // Iterative parsing: deeply nested input must not exhaust the stack.
-  json.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  ParseJsonText(text, json);
   if (json.HasParseError()) {
     return absl::InvalidArgumentError(ParseErrorMessage(json));
   }
