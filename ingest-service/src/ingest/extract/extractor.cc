@@ -55,42 +55,56 @@ void LinkQuotes(const Analysis& a, Extraction& x) {
 }
 
 void Annotate(const Analysis& a, Extraction& x) {
-  for (const Mention& m : a.mentions) {
-    AnnotationRecord r;
-    r.span = TextSpan{a.seg.tokens[m.tb].start, a.seg.tokens[m.te - 1].end};
-    r.text = std::string(a.body.substr(r.span.start, r.span.end - r.span.start));
-    if (!m.entity.id.empty()) {
-      r.kind = AnnotationRecord::Kind::kEntity;
-      r.entity = m.entity;
-      x.annotations.push_back(r);
+  // Order by offset first (small keys), then build the records in place.
+  struct Key {
+    std::size_t start;
+    int kind;  // 0 entity, 1 place, 2 time, 3 figure
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(a.mentions.size() * 2 + a.times.size() + a.figures.size());
+  for (std::size_t i = 0; i < a.mentions.size(); ++i) {
+    const Mention& m = a.mentions[i];
+    const std::size_t start = a.seg.tokens[m.tb].start;
+    if (!m.entity.id.empty()) keys.push_back({start, 0, i});
+    // A capital standing for its government is not a place mention.
+    if (!m.place.id.empty() && !m.metonym) keys.push_back({start, 1, i});
+  }
+  for (std::size_t i = 0; i < a.times.size(); ++i) keys.push_back({a.times[i].ref.span.start, 2, i});
+  for (std::size_t i = 0; i < a.figures.size(); ++i) {
+    keys.push_back({a.figures[i].ref.span.start, 3, i});
+  }
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const Key& l, const Key& r) { return l.start < r.start; });
+  x.annotations.resize(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    AnnotationRecord& r = x.annotations[k];
+    const Key& key = keys[k];
+    if (key.kind <= 1) {
+      const Mention& m = a.mentions[key.index];
+      r.span = TextSpan{a.seg.tokens[m.tb].start, a.seg.tokens[m.te - 1].end};
+      r.text = std::string(a.body.substr(r.span.start, r.span.end - r.span.start));
+      if (key.kind == 0) {
+        r.kind = AnnotationRecord::Kind::kEntity;
+        r.entity = m.entity;
+      } else {
+        r.kind = AnnotationRecord::Kind::kPlace;
+        r.place = m.place;
+      }
+    } else if (key.kind == 2) {
+      const TimeExpr& t = a.times[key.index];
+      r.kind = AnnotationRecord::Kind::kTime;
+      r.span = t.ref.span;
+      r.text = t.ref.text;
+      r.time = t.ref;
+    } else {
+      const Figure& f = a.figures[key.index];
+      r.kind = AnnotationRecord::Kind::kFigure;
+      r.span = f.ref.span;
+      r.text = f.ref.text;
+      r.figure = f.ref;
     }
-    if (!m.place.id.empty()) {
-      r.kind = AnnotationRecord::Kind::kPlace;
-      r.entity = EntityRef();
-      r.place = m.place;
-      x.annotations.push_back(r);
-    }
   }
-  for (const TimeExpr& t : a.times) {
-    AnnotationRecord r;
-    r.kind = AnnotationRecord::Kind::kTime;
-    r.span = t.ref.span;
-    r.text = t.ref.text;
-    r.time = t.ref;
-    x.annotations.push_back(std::move(r));
-  }
-  for (const Figure& f : a.figures) {
-    AnnotationRecord r;
-    r.kind = AnnotationRecord::Kind::kFigure;
-    r.span = f.ref.span;
-    r.text = f.ref.text;
-    r.figure = f.ref;
-    x.annotations.push_back(std::move(r));
-  }
-  std::stable_sort(x.annotations.begin(), x.annotations.end(),
-                   [](const AnnotationRecord& l, const AnnotationRecord& r) {
-                     return l.span.start < r.span.start;
-                   });
 }
 
 }  // namespace

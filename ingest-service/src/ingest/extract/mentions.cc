@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -68,7 +69,20 @@ struct Best {
 class MentionFinder {
  public:
   MentionFinder(const Resources& res, Analysis& a)
-      : res_(res), a_(a), toks_(a.seg.tokens) {}
+      : res_(res), a_(a), toks_(a.seg.tokens), lex_(toks_.size(), 0) {
+    // One pass of single-token lexicon lookups, cached per token.
+    const absl::flat_hash_set<absl::string_view>& stop = StopSet();
+    for (std::size_t i = 0; i < toks_.size(); ++i) {
+      if (toks_[i].type != TokenType::kWord) continue;
+      const std::uint8_t w = res_.WordFlags(toks_[i].hash);
+      std::uint8_t f = 0;
+      if (w & Resources::kWordTrigger) f |= kLexTrigger;
+      if (w != 0) f |= kLexAny;
+      if (stop.contains(toks_[i].lower)) f |= kLexStop | kLexAny;
+      if (In(kMonths, toks_[i].lower)) f |= kLexAny;
+      lex_[i] = f;
+    }
+  }
 
   void Run() {
     ComputeFocusCountry();
@@ -87,23 +101,30 @@ class MentionFinder {
  private:
   bool IsWord(std::size_t i) const { return toks_[i].type == TokenType::kWord; }
 
-  bool IsLexiconWord(std::size_t i) const {
-    bool hit = false;
-    auto one = [&](const PhraseIndex& idx) {
-      idx.ForEachMatch(1, [&](std::size_t) { return toks_[i].hash; },
-                       [&](std::size_t, const std::vector<std::uint32_t>&) { hit = true; });
-    };
-    one(res_.triggers().index);
-    one(res_.sector_nouns().index);
-    one(res_.reporting().index);
-    one(res_.numbers().index);
-    one(res_.figure_heads().index);
-    one(res_.modality().index);
-    return hit || In(kMonths, toks_[i].lower) || In(kCapStop, toks_[i].lower);
+  static constexpr std::uint8_t kLexAny = 1, kLexTrigger = 2, kLexStop = 4;
+
+  static const absl::flat_hash_set<absl::string_view>& StopSet() {
+    static const auto* set = new absl::flat_hash_set<absl::string_view>(
+        std::begin(kCapStop), std::end(kCapStop));
+    return *set;
+  }
+  bool IsStop(std::size_t i) const { return (lex_[i] & kLexStop) != 0; }
+
+  bool IsLexiconWord(std::size_t i) const { return (lex_[i] & kLexAny) != 0; }
+
+  // Cached: each token's longest name is computed once (the focus-country
+  // pass and the mention pass ask for the same tokens).
+  const Best& MatchNames(std::size_t i, std::size_t end, bool sentence_start) {
+    if (name_cache_.empty()) name_cache_.assign(toks_.size(), -1);
+    if (name_cache_[i] < 0) {
+      name_cache_[i] = static_cast<int>(name_store_.size());
+      name_store_.push_back(MatchNamesUncached(i, end, sentence_start));
+    }
+    return name_store_[static_cast<std::size_t>(name_cache_[i])];
   }
 
   // Longest dictionary name at i that passes the case rules.
-  Best MatchNames(std::size_t i, std::size_t end, bool sentence_start) const {
+  Best MatchNamesUncached(std::size_t i, std::size_t end, bool sentence_start) const {
     Best best;
     if (!IsWord(i) || !toks_[i].cap) return best;
     res_.names().index.ForEachMatch(
@@ -159,13 +180,7 @@ class MentionFinder {
     return best;
   }
 
-  bool IsTriggerWord(std::size_t i) const {
-    bool hit = false;
-    res_.triggers().index.ForEachMatch(
-        1, [&](std::size_t) { return toks_[i].hash; },
-        [&](std::size_t, const std::vector<std::uint32_t>&) { hit = true; });
-    return hit;
-  }
+  bool IsTriggerWord(std::size_t i) const { return (lex_[i] & kLexTrigger) != 0; }
 
   // Walks back over determiners, directions, "the city of" and possessors to
   // the governing preposition. Sets *city when "city/town/village of" precedes.
@@ -212,7 +227,10 @@ class MentionFinder {
     for (const Sentence& sent : a_.seg.sentences) {
       for (std::size_t i = sent.tok_begin; i < sent.tok_end; ++i) {
         if (!IsWord(i) || !toks_[i].cap) continue;
-        Best b = MatchNames(i, sent.tok_end, false);
+        const bool at_start = i == sent.tok_begin ||
+                              (i == sent.tok_begin + 1 &&
+                               toks_[i - 1].type == TokenType::kPunct);
+        const Best& b = MatchNames(i, sent.tok_end, at_start);
         if (b.len == 0) continue;
         std::string country;
         bool agree = true;
@@ -374,9 +392,9 @@ class MentionFinder {
   }
 
   // Person name after a title: a dictionary person or capitalised words.
-  std::size_t PersonAfter(std::size_t k, std::size_t end, EntityRef* out) const {
+  std::size_t PersonAfter(std::size_t k, std::size_t end, EntityRef* out) {
     if (k >= end || !IsWord(k) || !toks_[k].cap) return 0;
-    Best b = MatchNames(k, end, false);
+    const Best& b = MatchNames(k, end, k == 0);
     for (const NameEntry& e : b.entries) {
       if (e.kind == NameKind::kActor &&
           res_.actors()[e.index].kind == EntityKind::kPerson) {
@@ -393,7 +411,7 @@ class MentionFinder {
     std::size_t len = CapSequence(k, end);
     if (len == 0 || len > 4) return 0;
     for (std::size_t j = k; j < k + len; ++j) {
-      if (In(kCapStop, toks_[j].lower) || In(kOrgWords, toks_[j].lower)) return 0;
+      if (IsStop(j) || In(kOrgWords, toks_[j].lower)) return 0;
     }
     const std::string name = SpanText(k, k + len);
     out->id = "new:" + ShortHash(FoldCase(name));
@@ -405,7 +423,7 @@ class MentionFinder {
   bool IsAdjective(std::size_t k) const {
     const Token& t = toks_[k];
     if (t.type != TokenType::kWord || t.cap) return false;
-    if (IsPreposition(t.lower) || IsDeterminer(t.lower) || In(kCapStop, t.lower)) return false;
+    if (IsPreposition(t.lower) || IsDeterminer(t.lower) || IsStop(k)) return false;
     if (IsTriggerWord(k)) return false;
     static constexpr absl::string_view kNotAdj[] = {
         "and", "or", "is", "are", "was", "were", "has", "have", "had", "be", "been", "who"};
@@ -500,7 +518,7 @@ class MentionFinder {
     // Article-local aliases (acronyms, surnames).
     if (t.cap) {
       auto al = aliases_.find(t.hash);
-      Best b = MatchNames(i, end, at_start);
+      const Best b = MatchNames(i, end, at_start);
       if (al != aliases_.end() && b.len <= 1) {
         Mention m;
         m.sentence = s;
@@ -561,7 +579,7 @@ class MentionFinder {
     }
 
     // Unknown capitalised names.
-    if (t.cap && !In(kCapStop, t.lower)) {
+    if (t.cap && !IsStop(i)) {
       std::size_t len = CapSequence(i, end);
       // Strip trailing connectors.
       if (len == 0) return i + 1;
@@ -791,6 +809,9 @@ class MentionFinder {
   const Resources& res_;
   Analysis& a_;
   const std::vector<Token>& toks_;
+  std::vector<std::uint8_t> lex_;
+  std::vector<int> name_cache_;
+  std::vector<Best> name_store_;
   absl::flat_hash_map<std::uint64_t, EntityRef> aliases_;
   std::string possessor_country_;
   std::size_t possessor_next_ = static_cast<std::size_t>(-1);

@@ -170,6 +170,17 @@ class TimeFinder {
 
   std::size_t Parse(std::size_t i, std::size_t end, TimeRef* r) {
     const Token& t = toks_[i];
+    // Fast rejection: time expressions start with a digit, a capital, or one
+    // of a few lower-case words.
+    if (t.type == TokenType::kPunct || t.type == TokenType::kPossessive) return 0;
+    if (t.type == TokenType::kWord && !t.cap && !(t.lower[0] >= '0' && t.lower[0] <= '9')) {
+      const absl::string_view w = t.lower;
+      if (w != "yesterday" && w != "today" && w != "tonight" && w != "tomorrow" &&
+          w != "last" && w != "this" && w != "next" && w != "past" && w != "earlier" &&
+          !(i + 2 < end && toks_[i + 2].lower == "ago")) {
+        return 0;
+      }
+    }
     std::size_t mlen = 0;
     // ISO date "2024-12-26".
     if (t.type == TokenType::kWord && t.lower.size() == 10 && t.lower[4] == '-' &&

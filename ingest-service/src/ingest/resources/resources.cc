@@ -91,11 +91,14 @@ constexpr std::array<absl::string_view, 12> kRegionWords = {
 constexpr std::array<absl::string_view, 3> kRegionSuffixes = {
     " region", " oblast", " province"};
 
+// Adds each '|'-separated form; one-token forms also set `flag` in `flags`.
 template <typename T>
-void AddPhrases(Lexicon<T>* lex, absl::string_view forms, std::uint32_t value) {
+void AddPhrases(absl::flat_hash_map<std::uint64_t, std::uint8_t>* flags, std::uint8_t flag,
+                Lexicon<T>* lex, absl::string_view forms, std::uint32_t value) {
   for (absl::string_view f : SplitList(forms)) {
     const std::vector<std::uint64_t> h = PhraseHashes(f);
     lex->index.Add(h, value);
+    if (h.size() == 1 && flag != 0) (*flags)[h[0]] |= flag;
   }
 }
 
@@ -343,7 +346,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
         Trigger tr = base;
         tr.form = form;
         triggers_.entries.push_back(tr);
-        AddPhrases(&triggers_, forms,
+        AddPhrases(&word_flags_, kWordTrigger, &triggers_, forms,
                    static_cast<std::uint32_t>(triggers_.entries.size() - 1));
       }
     }
@@ -363,7 +366,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
       s.plural = t->Get(r, c_num) == "plural";
       s.title = absl::StrContains(t->Get(r, c_flags), "title");
       sector_nouns_.entries.push_back(s);
-      AddPhrases(&sector_nouns_, t->Get(r, c_forms),
+      AddPhrases(&word_flags_, kWordOther, &sector_nouns_, t->Get(r, c_forms),
                  static_cast<std::uint32_t>(sector_nouns_.entries.size() - 1));
     }
   }
@@ -385,7 +388,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
       c.modality = *m;
       c.quote = absl::StrContains(t->Get(r, c_flags), "quote");
       reporting_.entries.push_back(c);
-      AddPhrases(&reporting_, t->Get(r, c_forms),
+      AddPhrases(&word_flags_, kWordReporting, &reporting_, t->Get(r, c_forms),
                  static_cast<std::uint32_t>(reporting_.entries.size() - 1));
     }
   }
@@ -401,7 +404,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
       c.modality = *m;
       c.sentence_scope = t->Get(r, c_scope) == "sentence";
       modality_.entries.push_back(c);
-      AddPhrases(&modality_, t->Get(r, c_forms),
+      AddPhrases(&word_flags_, kWordOther, &modality_, t->Get(r, c_forms),
                  static_cast<std::uint32_t>(modality_.entries.size() - 1));
     }
   }
@@ -429,7 +432,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
         w.qualifier = *qq;
       }
       numbers_.entries.push_back(w);
-      AddPhrases(&numbers_, t->Get(r, c_forms),
+      AddPhrases(&word_flags_, kWordOther, &numbers_, t->Get(r, c_forms),
                  static_cast<std::uint32_t>(numbers_.entries.size() - 1));
     }
   }
@@ -455,7 +458,7 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
       h.sector = std::string(t->Get(r, c_sector));
       if (h.sector == "-") h.sector.clear();
       figure_heads_.entries.push_back(h);
-      AddPhrases(&figure_heads_, t->Get(r, c_forms),
+      AddPhrases(&word_flags_, kWordOther, &figure_heads_, t->Get(r, c_forms),
                  static_cast<std::uint32_t>(figure_heads_.entries.size() - 1));
     }
   }

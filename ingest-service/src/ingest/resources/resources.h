@@ -159,6 +159,12 @@ class Resources {
   const Lexicon<FigureHead>& figure_heads() const { return figure_heads_; }
   // Abbreviations are keyed by the folded word without its dot.
   std::optional<AbbrevKind> Abbreviation(absl::string_view lower) const;
+  // Which lexicons hold the one-token phrase with this token hash.
+  enum WordFlag : std::uint8_t { kWordTrigger = 1, kWordReporting = 2, kWordOther = 4 };
+  std::uint8_t WordFlags(std::uint64_t token_hash) const {
+    auto it = word_flags_.find(token_hash);
+    return it == word_flags_.end() ? 0 : it->second;
+  }
   // True for common capitalised words that are also small places' names.
   bool IsCommonWord(absl::string_view lower) const {
     return common_words_.contains(lower);
@@ -186,6 +192,7 @@ class Resources {
   absl::flat_hash_map<std::string, std::uint32_t> admin1_by_id_;
   absl::flat_hash_map<std::string, AbbrevKind> abbreviations_;
   absl::flat_hash_set<std::string> common_words_;
+  absl::flat_hash_map<std::uint64_t, std::uint8_t> word_flags_;
 
   Lexicon<NameEntry> names_;
   Lexicon<Trigger> triggers_;
