@@ -13,7 +13,6 @@
 
 namespace newsevents::query::store {
 
-using internal::EventRec;
 using internal::kNone;
 
 namespace {
@@ -121,53 +120,59 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
                       std::numeric_limits<std::size_t>::max(), &scanned_to);
 
   // The values of one event for one dimension (several for entities).
-  auto values_of = [&](const EventRec& r, GroupBy g,
+  const internal::EventTable& t = events_;
+  // The values of one event for one dimension (several for entities).
+  auto values_of = [&](std::uint32_t idx, GroupBy g,
                        std::vector<Value>& out) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     out.clear();
+    const std::uint32_t place = t.place(idx);
     switch (g) {
       case GroupBy::kType:
-        out.push_back(static_cast<Value>(r.type));
+        out.push_back(static_cast<Value>(t.type(idx)));
         break;
       case GroupBy::kModality:
-        out.push_back(static_cast<Value>(r.modality));
+        out.push_back(static_cast<Value>(t.modality(idx)));
         break;
       case GroupBy::kMode:
-        out.push_back(r.mode == 0 ? kNoValue : r.mode);
+        if (t.mode(idx) != 0) out.push_back(t.mode(idx));
         break;
-      case GroupBy::kActor:
-        for (std::size_t i = 0; i < r.n_actors; ++i) {
-          AddUnique(out, r.mentions[i].entity);
+      case GroupBy::kActor: {
+        const std::uint32_t begin = t.mentions_begin(idx);
+        for (std::uint32_t j = begin; j < begin + t.n_actors(idx); ++j) {
+          AddUnique(out, t.mention_entity(j));
         }
         break;
-      case GroupBy::kRecipient:
-        for (std::size_t i = r.n_actors; i < r.mentions.size(); ++i) {
-          AddUnique(out, r.mentions[i].entity);
+      }
+      case GroupBy::kRecipient: {
+        const std::uint32_t end = t.mentions_end(idx);
+        for (std::uint32_t j = t.mentions_begin(idx) + t.n_actors(idx); j < end; ++j) {
+          AddUnique(out, t.mention_entity(j));
         }
         break;
+      }
       case GroupBy::kSource:
-        if (r.according_to.entity != kNone) out.push_back(r.according_to.entity);
+        if (t.source(idx) != kNone) out.push_back(t.source(idx));
         break;
       case GroupBy::kCountry:
-        if (r.place != kNone && !places_[r.place].country.empty()) {
-          out.push_back(places_[r.place].country_code);
+        if (place != kNone && !places_[place].country.empty()) {
+          out.push_back(places_[place].country_code);
         }
         break;
       case GroupBy::kAdmin1:
-        if (r.place != kNone && !places_[r.place].admin1_id.empty()) {
-          const internal::PlaceRec& p = places_[r.place];
+        if (place != kNone && !places_[place].admin1_id.empty()) {
+          const internal::PlaceRec& p = places_[place];
           // The admin1 id's pool id: keys[0] when the place is the region.
           out.push_back(p.admin1_id == p.id ? p.keys[0] : p.keys[1]);
         }
         break;
       case GroupBy::kPlace:
-        if (r.place != kNone) out.push_back(r.place);
+        if (place != kNone) out.push_back(place);
         break;
       case GroupBy::kDay:
       case GroupBy::kWeek:
       case GroupBy::kMonth:
-        if (r.hi != internal::kNoTime || r.start != internal::kNoTime ||
-            r.end != internal::kNoTime) {
-          out.push_back(static_cast<Value>(BucketDay(r.time_key, g) + kDayBias));
+        if (t.has_time(idx)) {
+          out.push_back(static_cast<Value>(BucketDay(t.time_key(idx), g) + kDayBias));
         }
         break;
       default:
@@ -183,15 +188,17 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
   std::vector<Value> v0, v1;
   const std::vector<Value> none = {kNoValue};
   for (std::uint32_t idx : matches) {
-    const EventRec& r = events_[idx];
-    values_of(r, query.group_by[0], v0);
-    if (dims == 2) values_of(r, query.group_by[1], v1);
+    values_of(idx, query.group_by[0], v0);
+    if (dims == 2) values_of(idx, query.group_by[1], v1);
     for (std::size_t d = 0; d < dims; ++d) {
       if (query.group_by[d] == GroupBy::kAdmin1) {
         const Value v = (d == 0 ? v0 : v1)[0];
-        if (v != kNoValue) admin1_place.try_emplace(v, r.place);
+        if (v != kNoValue) admin1_place.try_emplace(v, t.place(idx));
       }
     }
+    const std::uint32_t article = t.article(idx);
+    const std::uint32_t figures_begin = t.figures_begin(idx);
+    const std::uint32_t figures_end = t.figures_end(idx);
     const std::vector<Value>& second = dims == 2 ? v1 : none;
     for (Value a : v0) {
       for (Value b : second) {
@@ -200,11 +207,12 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         if (inserted) accs.emplace_back().values = {a, b};
         Acc& acc = accs[it->second];
         ++acc.events;
-        if (acc.last_article != r.article) {  // articles are index ranges
-          acc.last_article = r.article;
+        if (acc.last_article != article) {  // articles are index ranges
+          acc.last_article = article;
           ++acc.articles;
         }
-        for (const internal::FigureRec& fr : r.figures) {
+        for (std::uint32_t j = figures_begin; j < figures_end; ++j) {
+          const internal::FigureNumbers& fr = t.figure(j);
           FigureAcc& fa = acc.figures[static_cast<int>(fr.kind)];
           const std::int64_t high = fr.has_high ? fr.high : fr.low;
           if (fa.count == 0) {

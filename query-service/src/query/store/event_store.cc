@@ -216,7 +216,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
     if (it != event_index_.end()) {
       return absl::AlreadyExistsError(absl::StrCat(
           "event '", e.id, "' already exists in article '",
-          articles_[events_[it->second].article].info.id, "'"));
+          articles_[events_.article(it->second)].info.id, "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEvent(e, field));
   }
@@ -356,7 +356,7 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
 
   for (Event& e : events) {
     const auto idx = static_cast<std::uint32_t>(events_.size());
-    EventRec& r = events_.emplace_back();
+    EventRec r;
     r.id = std::move(e.id);
     r.sentence = std::move(e.evidence.sentence);
     r.summary = std::move(e.summary);
@@ -421,7 +421,8 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
       r.time_key = ingested;
     }
 
-    event_index_.emplace(absl::string_view(r.id), idx);
+    events_.Append(r);
+    event_index_.emplace(events_.id(idx), idx);
     by_type_[static_cast<int>(r.type)].push_back(idx);
     by_modality_[static_cast<int>(r.modality)].push_back(idx);
     by_mode_[r.mode].push_back(idx);
@@ -474,7 +475,7 @@ Entity EventStore::EntityOut(const MentionRec& m) const {
 }
 
 Event EventStore::EventOut(std::uint32_t idx) const {
-  const EventRec& r = events_[idx];
+  EventRec r = events_.Get(idx);
   const ArticleRec& a = articles_[r.article];
   Event e;
   e.id = r.id;
@@ -524,7 +525,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   e.according_to = EntityOut(r.according_to);
   e.modality = r.modality;
   for (std::uint32_t q : r.quote_ids) e.quote_ids.emplace_back(pool_.Get(q));
-  e.evidence.sentence = r.sentence;
+  e.evidence.sentence = std::move(r.sentence);
   e.evidence.sentence_span = r.sentence_span;
   e.evidence.trigger = r.trigger;
   for (const ArgumentRec& arg : r.arguments) {
@@ -532,7 +533,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
         ArgumentSpan{std::string(pool_.Get(arg.role)), arg.span});
   }
   e.confidence = r.confidence;
-  e.summary = r.summary;
+  e.summary = std::move(r.summary);
   e.ingested_at = absl::FromUnixMicros(a.ingested);
   e.revision = static_cast<std::int64_t>(idx) + 1;
   e.published_at = a.info.published_at;

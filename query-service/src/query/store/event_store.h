@@ -178,7 +178,7 @@ class EventStore {
   mutable absl::Mutex mu_;
 
   internal::StringPool pool_ ABSL_GUARDED_BY(mu_);
-  std::deque<internal::EventRec> events_ ABSL_GUARDED_BY(mu_);
+  internal::EventTable events_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::QuoteRec> quotes_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::ArticleRec> articles_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::EntityRec> entities_ ABSL_GUARDED_BY(mu_);

@@ -13,7 +13,6 @@
 namespace newsevents::query::store {
 
 using internal::EntityRec;
-using internal::EventRec;
 using internal::kMinusInf;
 using internal::kNone;
 using internal::kNoTime;
@@ -124,34 +123,41 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
 }
 
 bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
-  const EventRec& r = events_[idx];
+  const internal::EventTable& t = events_;
   if (f.never) return false;
-  if (f.type_mask != 0 && (f.type_mask & (1u << static_cast<int>(r.type))) == 0) {
+  if (f.type_mask != 0 &&
+      (f.type_mask & (1u << static_cast<int>(t.type(idx)))) == 0) {
     return false;
   }
-  if ((f.modality_mask & (1u << static_cast<int>(r.modality))) == 0) return false;
-  if (f.modes && !Contains(f.modes, r.mode)) return false;
-  auto any_in = [&](const std::optional<absl::flat_hash_set<std::uint32_t>>& set,
-                    std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      if (set->contains(r.mentions[i].entity)) return true;
-    }
-    return false;
-  };
-  if (f.any_entities && !any_in(f.any_entities, 0, r.mentions.size())) return false;
-  if (f.named && !any_in(f.named, 0, r.mentions.size())) return false;
-  if (f.actors && !any_in(f.actors, 0, r.n_actors)) return false;
-  if (f.recipients && !any_in(f.recipients, r.n_actors, r.mentions.size())) {
+  if ((f.modality_mask & (1u << static_cast<int>(t.modality(idx)))) == 0) {
     return false;
   }
-  if (f.sources && (r.according_to.entity == kNone ||
-                    !Contains(f.sources, r.according_to.entity))) {
+  if (f.modes && !Contains(f.modes, t.mode(idx))) return false;
+  if (f.any_entities || f.named || f.actors || f.recipients) {
+    const std::uint32_t begin = t.mentions_begin(idx);
+    const std::uint32_t end = t.mentions_end(idx);
+    const std::uint32_t actors_end = begin + t.n_actors(idx);
+    auto any_in = [&](const absl::flat_hash_set<std::uint32_t>& set,
+                      std::uint32_t from, std::uint32_t to) {
+      for (std::uint32_t j = from; j < to; ++j) {
+        if (set.contains(t.mention_entity(j))) return true;
+      }
+      return false;
+    };
+    if (f.any_entities && !any_in(*f.any_entities, begin, end)) return false;
+    if (f.named && !any_in(*f.named, begin, end)) return false;
+    if (f.actors && !any_in(*f.actors, begin, actors_end)) return false;
+    if (f.recipients && !any_in(*f.recipients, actors_end, end)) return false;
+  }
+  if (f.sources &&
+      (t.source(idx) == kNone || !Contains(f.sources, t.source(idx)))) {
     return false;
   }
-  if (f.articles && !Contains(f.articles, r.article)) return false;
+  if (f.articles && !Contains(f.articles, t.article(idx))) return false;
   if (f.countries || f.place_keys) {
-    if (r.place == kNone) return false;
-    const internal::PlaceRec& p = places_[r.place];
+    const std::uint32_t place = t.place(idx);
+    if (place == kNone) return false;
+    const internal::PlaceRec& p = places_[place];
     if (f.countries && (p.country.empty() || !Contains(f.countries, p.country_code))) {
       return false;
     }
@@ -164,8 +170,8 @@ bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
     }
   }
   if (f.has_time) {
-    if (r.hi == kNoTime) return false;
-    if (!(r.lo < f.hi && f.lo < r.hi)) return false;
+    if (!t.has_time(idx)) return false;
+    if (!(t.lo(idx) < f.hi && f.lo < t.hi(idx))) return false;
   }
   return true;
 }
@@ -245,7 +251,9 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     }
     return false;
   };
-  if (best_size >= end - begin) {
+  // Scanning the columns beats merging postings lists that cover a good
+  // part of the range (the default modality filter alone covers most).
+  if (best_size >= (end - begin) / 4) {
     for (std::uint32_t idx = begin; idx < end; ++idx) {
       if (take(idx)) break;
     }
@@ -276,11 +284,10 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
 }
 
 std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
-  const EventRec& r = events_[idx];
   if (order == OrderBy::kIngestTimeAsc || order == OrderBy::kIngestTimeDesc) {
-    return articles_[r.article].ingested;
+    return articles_[events_.article(idx)].ingested;
   }
-  return r.time_key;
+  return events_.time_key(idx);
 }
 
 absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) const {
@@ -301,26 +308,33 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
   EventPage page;
   page.total_size = static_cast<std::int64_t>(matches.size());
 
-  // (sort key, revision); revision = index + 1 keeps the order total.
+  // (sort key, revision); revision = index + 1 keeps the order total. The
+  // page is selected with a bounded heap: O(matches * log(page_size)) time,
+  // O(page_size) memory.
   using Key = std::pair<std::int64_t, std::int64_t>;
-  std::vector<Key> keys;
-  keys.reserve(matches.size());
-  for (std::uint32_t idx : matches) {
-    Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
-    if (cursor.has_value()) {
-      const Key c{cursor->key, cursor->seq};
-      if (desc ? !(k < c) : !(c < k)) continue;
-    }
-    keys.push_back(k);
-  }
   auto before = [desc](const Key& a, const Key& b) { return desc ? b < a : a < b; };
-  const bool more = keys.size() > static_cast<std::size_t>(page_size);
-  if (more) {
-    std::partial_sort(keys.begin(), keys.begin() + page_size, keys.end(), before);
-    keys.resize(static_cast<std::size_t>(page_size));
-  } else {
-    std::sort(keys.begin(), keys.end(), before);
+  std::vector<Key> heap;  // the best page_size + 1 so far; worst on top
+  const std::size_t keep = static_cast<std::size_t>(page_size) + 1;
+  heap.reserve(std::min(keep, matches.size()));
+  const std::optional<Key> after =
+      cursor.has_value() ? std::optional<Key>(Key{cursor->key, cursor->seq})
+                         : std::nullopt;
+  for (std::uint32_t idx : matches) {
+    const Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
+    if (after.has_value() && !before(*after, k)) continue;
+    if (heap.size() < keep) {
+      heap.push_back(k);
+      std::push_heap(heap.begin(), heap.end(), before);
+    } else if (before(k, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.back() = k;
+      std::push_heap(heap.begin(), heap.end(), before);
+    }
   }
+  std::sort_heap(heap.begin(), heap.end(), before);
+  const bool more = heap.size() > static_cast<std::size_t>(page_size);
+  if (more) heap.resize(static_cast<std::size_t>(page_size));
+  const std::vector<Key>& keys = heap;
   page.events.reserve(keys.size());
   for (const Key& k : keys) {
     page.events.push_back(EventOut(static_cast<std::uint32_t>(k.second - 1)));

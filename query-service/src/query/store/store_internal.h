@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,6 +111,8 @@ struct ArgumentRec {
   Span span;
 };
 
+// One event, unpacked: what Publish() builds and EventTable::Get() returns.
+// The table stores it packed (see EventTable).
 struct EventRec {
   std::string id;
   std::string sentence;
@@ -145,6 +148,120 @@ struct EventRec {
   // The sort and bucketing time: the start, else the last moment before the
   // end, else the publication time, else the ingest time.
   std::int64_t time_key = 0;
+};
+
+// A growable array whose elements never move: appends add fixed-size
+// chunks, so a long array never needs one long copy.
+template <typename T>
+class Column {
+ public:
+  static constexpr int kShift = 14;
+  static constexpr std::size_t kChunk = std::size_t{1} << kShift;
+
+  void push_back(const T& v) {
+    if ((size_ & (kChunk - 1)) == 0) {
+      chunks_.push_back(std::make_unique<T[]>(kChunk));
+    }
+    chunks_.back()[size_ & (kChunk - 1)] = v;
+    ++size_;
+  }
+  const T& operator[](std::size_t i) const {
+    return chunks_[i >> kShift][i & (kChunk - 1)];
+  }
+  std::size_t size() const { return size_; }
+  std::size_t bytes() const { return chunks_.size() * kChunk * sizeof(T); }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::size_t size_ = 0;
+};
+
+// Append-only bytes in large blocks; returned views stay valid for the
+// arena's life.
+class ByteArena {
+ public:
+  absl::string_view Append(absl::string_view bytes);
+  std::size_t bytes() const { return allocated_; }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<std::unique_ptr<char[]>> large_;  // one blob each
+  std::size_t used_ = kBlock;  // in the last block
+  std::size_t allocated_ = 0;
+};
+
+// A figure's numbers, kept unpacked for aggregation.
+struct FigureNumbers {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  FigureKind kind = FigureKind::kUnspecified;
+  bool has_high = false;
+};
+
+// The events, column by column. Filters and aggregates read the "hot"
+// columns (one small array per field, dense in memory); everything else
+// about an event (evidence, mention texts, figure sources, ...) is packed
+// into one varint-encoded blob in a ByteArena and unpacked by Get() only
+// for the events a query returns. The event id is the blob's first field,
+// so that the id index can point into it. Not thread-safe.
+class EventTable {
+ public:
+  // Returns the new event's index. REQUIRES: r.mentions reference entities
+  // and r.figures fit the table's limits (fewer than 65536 of each role).
+  std::uint32_t Append(const EventRec& r);
+  EventRec Get(std::uint32_t i) const;
+  std::size_t size() const { return type_.size(); }
+
+  absl::string_view id(std::uint32_t i) const;
+  EventType type(std::uint32_t i) const { return type_[i]; }
+  Modality modality(std::uint32_t i) const { return modality_[i]; }
+  std::uint32_t article(std::uint32_t i) const { return article_[i]; }
+  std::uint32_t place(std::uint32_t i) const { return place_[i]; }
+  std::uint32_t mode(std::uint32_t i) const { return mode_[i]; }
+  std::uint32_t source(std::uint32_t i) const { return source_[i]; }
+  std::int64_t lo(std::uint32_t i) const { return lo_[i]; }
+  std::int64_t hi(std::uint32_t i) const { return hi_[i]; }
+  std::int64_t time_key(std::uint32_t i) const { return time_key_[i]; }
+  bool has_time(std::uint32_t i) const { return hi_[i] != kNoTime; }
+  // Participants: entity indexes [mentions_begin, mentions_end): actors
+  // first, then recipients, then patients.
+  std::uint32_t mentions_begin(std::uint32_t i) const { return mention_begin_[i]; }
+  std::uint32_t mentions_end(std::uint32_t i) const {
+    return i + 1 < size() ? mention_begin_[i + 1]
+                          : static_cast<std::uint32_t>(mention_entity_.size());
+  }
+  std::uint32_t n_actors(std::uint32_t i) const { return roles_[i] & 0xffff; }
+  std::uint32_t n_recipients(std::uint32_t i) const { return roles_[i] >> 16; }
+  std::uint32_t mention_entity(std::uint32_t j) const { return mention_entity_[j]; }
+  std::uint32_t figures_begin(std::uint32_t i) const { return figure_begin_[i]; }
+  std::uint32_t figures_end(std::uint32_t i) const {
+    return i + 1 < size() ? figure_begin_[i + 1]
+                          : static_cast<std::uint32_t>(figure_.size());
+  }
+  const FigureNumbers& figure(std::uint32_t j) const { return figure_[j]; }
+
+  // Memory held by the table (columns and arena), for statistics.
+  std::size_t bytes() const;
+
+ private:
+  Column<EventType> type_;
+  Column<Modality> modality_;
+  Column<std::uint32_t> article_;
+  Column<std::uint32_t> place_;
+  Column<std::uint32_t> mode_;
+  Column<std::uint32_t> source_;  // according_to entity, kNone if none
+  Column<std::uint32_t> roles_;   // n_actors | n_recipients << 16
+  Column<std::int64_t> lo_;
+  Column<std::int64_t> hi_;
+  Column<std::int64_t> time_key_;
+  Column<std::uint32_t> mention_begin_;
+  Column<std::uint32_t> mention_entity_;
+  Column<std::uint32_t> figure_begin_;
+  Column<FigureNumbers> figure_;
+  Column<const char*> blob_;
+  Column<std::uint32_t> blob_size_;
+  ByteArena arena_;
 };
 
 struct QuoteRec {

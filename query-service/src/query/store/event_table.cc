@@ -1,0 +1,250 @@
+// Packing of events into EventTable columns and blobs.
+#include <cstring>
+
+#include "query/store/store_internal.h"
+
+namespace newsevents::query::store::internal {
+namespace {
+
+class Writer {
+ public:
+  void U8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void Varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Signed(std::int64_t v) {  // zigzag
+    Varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void Bytes(absl::string_view s) {
+    Varint(s.size());
+    out_.append(s.data(), s.size());
+  }
+  void Float(float f) {
+    char b[sizeof(f)];
+    std::memcpy(b, &f, sizeof(f));
+    out_.append(b, sizeof(f));
+  }
+  void SpanOf(const Span& s) {
+    Signed(s.start);
+    Signed(s.end);
+  }
+  // Mention text and count; the entity is written by the caller if needed.
+  void MentionTail(const MentionRec& m) {
+    Varint(m.text);
+    Signed(m.count);
+  }
+  const std::string& str() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Reads what Writer wrote. The input is trusted (written by this file).
+class Reader {
+ public:
+  explicit Reader(absl::string_view in) : p_(in.data()) {}
+  std::uint8_t U8() { return static_cast<std::uint8_t>(*p_++); }
+  std::uint64_t Varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<std::uint8_t>(*p_++);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+  }
+  std::int64_t Signed() {
+    const std::uint64_t v = Varint();
+    return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+  }
+  std::uint32_t U32() { return static_cast<std::uint32_t>(Varint()); }
+  absl::string_view Bytes() {
+    const std::size_t n = Varint();
+    absl::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  float Float() {
+    float f;
+    std::memcpy(&f, p_, sizeof(f));
+    p_ += sizeof(f);
+    return f;
+  }
+  Span SpanOf() {
+    Span s;
+    s.start = static_cast<std::int32_t>(Signed());
+    s.end = static_cast<std::int32_t>(Signed());
+    return s;
+  }
+  void MentionTail(MentionRec& m) {
+    m.text = U32();
+    m.count = Signed();
+  }
+
+ private:
+  const char* p_;
+};
+
+enum Flags : std::uint8_t {
+  kOpenStart = 1,
+  kOpenEnd = 2,
+  kHasStart = 4,
+  kHasEnd = 8,
+};
+
+}  // namespace
+
+absl::string_view ByteArena::Append(absl::string_view bytes) {
+  if (bytes.size() > kBlock / 4) {
+    large_.push_back(std::make_unique<char[]>(bytes.size()));
+    std::memcpy(large_.back().get(), bytes.data(), bytes.size());
+    allocated_ += bytes.size();
+    return {large_.back().get(), bytes.size()};
+  }
+  if (used_ + bytes.size() > kBlock) {
+    blocks_.push_back(std::make_unique<char[]>(kBlock));
+    used_ = 0;
+    allocated_ += kBlock;
+  }
+  char* p = blocks_.back().get() + used_;
+  std::memcpy(p, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return {p, bytes.size()};
+}
+
+std::uint32_t EventTable::Append(const EventRec& r) {
+  const auto idx = static_cast<std::uint32_t>(size());
+  Writer w;
+  w.Bytes(r.id);
+  w.Bytes(r.sentence);
+  w.Bytes(r.summary);
+  w.U8(static_cast<std::uint8_t>(r.granularity));
+  w.U8((r.open_start ? kOpenStart : 0) | (r.open_end ? kOpenEnd : 0) |
+       (r.start != kNoTime ? kHasStart : 0) | (r.end != kNoTime ? kHasEnd : 0));
+  if (r.start != kNoTime) w.Signed(r.start);
+  if (r.end != kNoTime) w.Signed(r.end);
+  w.Varint(r.time_text);
+  w.Varint(r.place_text);
+  for (const MentionRec& m : r.mentions) w.MentionTail(m);
+  w.MentionTail(r.according_to);
+  for (const FigureRec& f : r.figures) {
+    w.U8(static_cast<std::uint8_t>(f.qualifier));
+    for (const MentionRec* m : {&f.counted, &f.source}) {
+      w.Varint(m->entity == kNone ? 0 : std::uint64_t{m->entity} + 1);
+      if (m->entity != kNone) w.MentionTail(*m);
+    }
+    w.Varint(f.text);
+    w.SpanOf(f.span);
+  }
+  w.Varint(r.quote_ids.size());
+  for (std::uint32_t q : r.quote_ids) w.Varint(q);
+  w.Varint(r.arguments.size());
+  for (const ArgumentRec& a : r.arguments) {
+    w.Varint(a.role);
+    w.SpanOf(a.span);
+  }
+  w.SpanOf(r.sentence_span);
+  w.SpanOf(r.trigger);
+  w.Float(r.confidence);
+  const absl::string_view blob = arena_.Append(w.str());
+
+  type_.push_back(r.type);
+  modality_.push_back(r.modality);
+  article_.push_back(r.article);
+  place_.push_back(r.place);
+  mode_.push_back(r.mode);
+  source_.push_back(r.according_to.entity);
+  roles_.push_back(std::uint32_t{r.n_actors} | (std::uint32_t{r.n_recipients} << 16));
+  lo_.push_back(r.lo);
+  hi_.push_back(r.hi);
+  time_key_.push_back(r.time_key);
+  mention_begin_.push_back(static_cast<std::uint32_t>(mention_entity_.size()));
+  for (const MentionRec& m : r.mentions) mention_entity_.push_back(m.entity);
+  figure_begin_.push_back(static_cast<std::uint32_t>(figure_.size()));
+  for (const FigureRec& f : r.figures) {
+    figure_.push_back(FigureNumbers{f.low, f.high, f.kind, f.has_high});
+  }
+  blob_.push_back(blob.data());
+  blob_size_.push_back(static_cast<std::uint32_t>(blob.size()));
+  return idx;
+}
+
+absl::string_view EventTable::id(std::uint32_t i) const {
+  Reader in(absl::string_view(blob_[i], blob_size_[i]));
+  return in.Bytes();
+}
+
+EventRec EventTable::Get(std::uint32_t i) const {
+  EventRec r;
+  Reader in(absl::string_view(blob_[i], blob_size_[i]));
+  r.id = std::string(in.Bytes());
+  r.sentence = std::string(in.Bytes());
+  r.summary = std::string(in.Bytes());
+  r.granularity = static_cast<Granularity>(in.U8());
+  const std::uint8_t flags = in.U8();
+  r.open_start = (flags & kOpenStart) != 0;
+  r.open_end = (flags & kOpenEnd) != 0;
+  if (flags & kHasStart) r.start = in.Signed();
+  if (flags & kHasEnd) r.end = in.Signed();
+  r.time_text = in.U32();
+  r.place_text = in.U32();
+  for (std::uint32_t j = mentions_begin(i); j < mentions_end(i); ++j) {
+    MentionRec& m = r.mentions.emplace_back();
+    m.entity = mention_entity_[j];
+    in.MentionTail(m);
+  }
+  r.according_to.entity = source_[i];
+  in.MentionTail(r.according_to);
+  for (std::uint32_t j = figures_begin(i); j < figures_end(i); ++j) {
+    FigureRec& f = r.figures.emplace_back();
+    const FigureNumbers& n = figure_[j];
+    f.kind = n.kind;
+    f.low = n.low;
+    f.high = n.high;
+    f.has_high = n.has_high;
+    f.qualifier = static_cast<Qualifier>(in.U8());
+    for (MentionRec* m : {&f.counted, &f.source}) {
+      const std::uint64_t e = in.Varint();
+      if (e != 0) {
+        m->entity = static_cast<std::uint32_t>(e - 1);
+        in.MentionTail(*m);
+      }
+    }
+    f.text = in.U32();
+    f.span = in.SpanOf();
+  }
+  r.quote_ids.resize(in.Varint());
+  for (std::uint32_t& q : r.quote_ids) q = in.U32();
+  r.arguments.resize(in.Varint());
+  for (ArgumentRec& a : r.arguments) {
+    a.role = in.U32();
+    a.span = in.SpanOf();
+  }
+  r.sentence_span = in.SpanOf();
+  r.trigger = in.SpanOf();
+  r.confidence = in.Float();
+  r.article = article_[i];
+  r.mode = mode_[i];
+  r.place = place_[i];
+  r.n_actors = static_cast<std::uint16_t>(n_actors(i));
+  r.n_recipients = static_cast<std::uint16_t>(n_recipients(i));
+  r.type = type_[i];
+  r.modality = modality_[i];
+  r.lo = lo_[i];
+  r.hi = hi_[i];
+  r.time_key = time_key_[i];
+  return r;
+}
+
+std::size_t EventTable::bytes() const {
+  return type_.bytes() + modality_.bytes() + article_.bytes() + place_.bytes() +
+         mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
+         hi_.bytes() + time_key_.bytes() + mention_begin_.bytes() +
+         mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
+         blob_.bytes() + blob_size_.bytes() + arena_.bytes();
+}
+
+}  // namespace newsevents::query::store::internal

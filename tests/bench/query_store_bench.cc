@@ -1,0 +1,366 @@
+// Benchmarks of the query store on synthetic but realistically shaped data:
+// Zipf-distributed actors and places, a skewed mix of types and modalities,
+// articles of 1..16 events over two years, figures on a third of the events,
+// evidence sentences and summaries of typical length.
+//
+//   query_store_bench --benchmark_filter=Fill      # insert rate, bytes/event
+//   query_store_bench --benchmark_filter='/100000'  # queries at 100k events
+//
+// Stores are built once per size and shared by the query benchmarks.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "benchmark/benchmark.h"
+#include "query/store/clock.h"
+#include "query/store/event_store.h"
+
+namespace newsevents::query::store {
+namespace {
+
+constexpr int kActors = 5000;
+constexpr int kCountries = 40;
+constexpr int kAdmin1PerCountry = 10;
+constexpr int kCitiesPerAdmin1 = 10;
+constexpr int kPlaces = kCountries * kAdmin1PerCountry * kCitiesPerAdmin1;
+
+// Resident set size in bytes.
+std::int64_t Rss() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * 4096;
+}
+
+// Samples ranks 0..n-1 with P(k) ~ 1 / (k+1)^s.
+class Zipf {
+ public:
+  Zipf(int n, double s) : cdf_(static_cast<std::size_t>(n)) {
+    double sum = 0;
+    for (int k = 0; k < n; ++k) {
+      sum += 1.0 / std::pow(k + 1, s);
+      cdf_[static_cast<std::size_t>(k)] = sum;
+    }
+    for (double& c : cdf_) c /= sum;
+  }
+  int operator()(std::mt19937_64& rng) const {
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    return static_cast<int>(std::lower_bound(cdf_.begin(), cdf_.end(), u) -
+                            cdf_.begin());
+  }
+
+ private:
+  std::vector<double> cdf_;
+};
+
+const char* const kWords[] = {
+    "forces",  "officials", "said",     "attack",    "village",  "region",
+    "troops",  "reported",  "killed",   "wounded",   "civilians", "near",
+    "border",  "ministry",  "statement", "according", "military", "struck",
+    "overnight", "drones",  "positions", "claimed",  "local",    "authorities",
+    "police",  "protesters", "capital", "government", "talks",   "agreement"};
+
+std::string Sentence(std::mt19937_64& rng, int words) {
+  std::string s;
+  for (int i = 0; i < words; ++i) {
+    if (i > 0) s += ' ';
+    s += kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))];
+  }
+  s += '.';
+  return s;
+}
+
+struct Article {
+  ArticleInfo info;
+  std::vector<Event> events;
+};
+
+class Generator {
+ public:
+  Generator() : rng_(20241227), actors_(kActors, 1.1), places_(kPlaces, 1.0) {}
+
+  Entity Actor(int rank) {
+    Entity e;
+    e.id = absl::StrCat("actor:", rank);
+    e.name = absl::StrCat("Actor ", rank, " ", kWords[rank % 30]);
+    e.kind = static_cast<EntityKind>(1 + rank % 5);
+    e.country = Country(rank % kCountries);
+    e.sector = rank % 3 == 0 ? "military" : "government";
+    e.text = e.name;
+    if (rank % 7 == 0) e.aliases = {absl::StrCat("A", rank)};
+    return e;
+  }
+  static std::string Country(int c) {
+    return {static_cast<char>('A' + c % 26), static_cast<char>('A' + c / 26), 'X'};
+  }
+  static Place CityPlace(int rank) {
+    const int country = rank % kCountries;
+    const int admin1 = (rank / kCountries) % kAdmin1PerCountry;
+    Place p;
+    p.id = absl::StrCat("gn:", 100000 + rank);
+    p.name = absl::StrCat("City ", rank);
+    p.kind = PlaceKind::kCity;
+    p.country = Country(country);
+    p.admin1_id = absl::StrCat("iso:", p.country, "-", admin1);
+    p.admin1 = absl::StrCat("Region ", country, "-", admin1);
+    p.latitude = -60 + rank % 120;
+    p.longitude = -170 + rank % 340;
+    p.precision_km = 5;
+    p.text = p.name;
+    return p;
+  }
+
+  Article Next() {
+    Article a;
+    a.info.id = absl::StrCat("art_", serial_++);
+    a.info.title = Sentence(rng_, 9);
+    const int day = static_cast<int>(rng_() % 730);
+    const absl::CivilDay published = absl::CivilDay(2023, 1, 1) + day;
+    a.info.published_at = absl::FromCivil(published, absl::UTCTimeZone());
+    a.info.outlet = "outlet";
+    a.info.language = "en";
+    a.info.body_bytes = 3000;
+    const int n = 1 + static_cast<int>(rng_() % 16);
+    for (int i = 0; i < n; ++i) a.events.push_back(NextEvent(a.info, published, i));
+    return a;
+  }
+
+ private:
+  Event NextEvent(const ArticleInfo& article, absl::CivilDay published, int i) {
+    Event e;
+    e.id = absl::StrCat(article.id, "-e", i);
+    static const EventType kTypes[] = {
+        EventType::kAssault, EventType::kAssault, EventType::kAssault,
+        EventType::kOutcome, EventType::kOutcome, EventType::kConsult,
+        EventType::kAccuse,  EventType::kProtest, EventType::kCoerce,
+        EventType::kMobilize, EventType::kAgree,  EventType::kRequest,
+        EventType::kAid,     EventType::kThreaten, EventType::kSanction,
+        EventType::kSupport, EventType::kReject,  EventType::kRetreat};
+    e.type = kTypes[rng_() % (sizeof(kTypes) / sizeof(kTypes[0]))];
+    static const char* const kModes[] = {"shelling", "armed-clash", "air-drone-strike",
+                                         "casualties", "visit", "arrest", "demo", ""};
+    e.mode = kModes[rng_() % 8];
+    if (e.type != EventType::kOutcome) e.actors.push_back(Actor(actors_(rng_)));
+    if (rng_() % 4 == 0) e.actors.push_back(Actor(actors_(rng_)));
+    (e.type == EventType::kOutcome ? e.patients : e.recipients)
+        .push_back(Actor(actors_(rng_)));
+    if (rng_() % 10 < 8) e.place = CityPlace(places_(rng_));
+    const int back = static_cast<int>(rng_() % 5);
+    const absl::CivilDay when = published - back;
+    const int shape = static_cast<int>(rng_() % 10);
+    if (shape < 7) {
+      e.when.start = absl::FromCivil(when, absl::UTCTimeZone());
+      e.when.end = *e.when.start + absl::Hours(24);
+      e.when.granularity = Granularity::kDay;
+    } else if (shape < 9) {
+      e.when.open_start = true;
+      e.when.end = absl::FromCivil(published + 1, absl::UTCTimeZone());
+      e.when.granularity = Granularity::kDay;
+    } else {
+      e.when.start = absl::FromCivil(absl::CivilMonth(when), absl::UTCTimeZone());
+      e.when.granularity = Granularity::kMonth;
+    }
+    if (rng_() % 3 == 0) {
+      Figure f;
+      f.kind = e.type == EventType::kOutcome
+                   ? (rng_() % 2 ? FigureKind::kKilled : FigureKind::kInjured)
+                   : FigureKind::kPersonnel;
+      f.low = static_cast<std::int64_t>(std::exp(std::normal_distribution<double>(2, 1.5)(rng_)));
+      if (rng_() % 3) f.high = f.low + static_cast<std::int64_t>(rng_() % 10);
+      f.qualifier = f.high ? Qualifier::kExact : Qualifier::kAtLeast;
+      f.text = absl::StrCat(f.low, " people");
+      e.figures.push_back(std::move(f));
+    }
+    const int m = static_cast<int>(rng_() % 100);
+    e.modality = m < 50   ? Modality::kAsserted
+                 : m < 85 ? Modality::kReported
+                 : m < 90 ? Modality::kAlleged
+                 : m < 95 ? Modality::kEstimated
+                 : m < 98 ? Modality::kDenied
+                          : Modality::kFuture;
+    if (rng_() % 3 == 0) e.according_to = Actor(actors_(rng_));
+    e.evidence.sentence = Sentence(rng_, 24);
+    e.evidence.sentence_span = {100, 260};
+    e.evidence.trigger = {120, 128};
+    e.evidence.arguments = {{"actor", {100, 110}}, {"place", {140, 150}}};
+    e.summary = Sentence(rng_, 9);
+    e.confidence = 0.7f;
+    return e;
+  }
+
+  std::mt19937_64 rng_;
+  Zipf actors_;
+  Zipf places_;
+  int serial_ = 0;
+};
+
+struct Built {
+  std::unique_ptr<EventStore> store;
+  std::int64_t events = 0;
+  double bytes_per_event = 0;
+  double seconds = 0;
+};
+
+// Generates articles one at a time (so that the input's memory is recycled)
+// and times the appends only. bytes_per_event = RSS growth / events.
+Built Build(std::int64_t events) {
+  Built b;
+  Generator gen;
+  const std::int64_t rss_before = Rss();
+  b.store = std::make_unique<EventStore>();
+  absl::Duration appending;
+  std::int64_t n = 0;
+  while (n < events) {
+    Article a = gen.Next();
+    n += static_cast<std::int64_t>(a.events.size());
+    const absl::Time start = absl::Now();
+    auto r = b.store->AppendArticle(std::move(a.info), std::move(a.events), {});
+    appending += absl::Now() - start;
+    if (!r.ok()) std::abort();
+  }
+  b.seconds = absl::ToDoubleSeconds(appending);
+  b.events = n;
+  b.bytes_per_event = static_cast<double>(Rss() - rss_before) / static_cast<double>(n);
+  return b;
+}
+
+EventStore& SharedStore(std::int64_t events) {
+  static auto* stores = new std::map<std::int64_t, Built>();
+  auto it = stores->find(events);
+  if (it == stores->end()) it = stores->emplace(events, Build(events)).first;
+  return *it->second.store;
+}
+
+void BM_Fill(benchmark::State& state) {
+  Built b;
+  for (auto _ : state) {
+    b = Build(state.range(0));
+    state.SetIterationTime(b.seconds);
+  }
+  state.SetItemsProcessed(b.events * state.iterations());
+  state.counters["bytes_per_event"] = b.bytes_per_event;
+  state.counters["events"] = static_cast<double>(b.events);
+}
+BENCHMARK(BM_Fill)->Arg(100000)->Arg(1000000)->Iterations(1)->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+void RunList(benchmark::State& state, const ListEventsQuery& q) {
+  EventStore& store = SharedStore(state.range(0));
+  std::int64_t total = 0;
+  for (auto _ : state) {
+    auto page = store.ListEvents(q);
+    if (!page.ok()) state.SkipWithError("list failed");
+    total = page->total_size;
+    benchmark::DoNotOptimize(page);
+  }
+  state.counters["matches"] = static_cast<double>(total);
+}
+
+void BM_ListEvents_Actor(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.actor_ids = {"actor:20"};
+  RunList(state, q);
+}
+void BM_ListEvents_ActorAndType(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.actor_ids = {"actor:3"};
+  q.filter.types = {EventType::kAssault};
+  RunList(state, q);
+}
+void BM_ListEvents_Admin1AndMonth(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.place_ids = {Generator::CityPlace(0).admin1_id};
+  q.filter.start_time = absl::FromCivil(absl::CivilDay(2024, 3, 1), absl::UTCTimeZone());
+  q.filter.end_time = absl::FromCivil(absl::CivilDay(2024, 4, 1), absl::UTCTimeZone());
+  RunList(state, q);
+}
+void BM_ListEvents_NoFilter(benchmark::State& state) {
+  RunList(state, ListEventsQuery{});
+}
+void BM_ListEvents_Type(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.types = {EventType::kProtest};
+  RunList(state, q);
+}
+void BM_ListEvents_NameAlias(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.entity_names = {"a14"};  // alias of actor:14
+  RunList(state, q);
+}
+
+void BM_Aggregate(benchmark::State& state, std::vector<GroupBy> group_by,
+                  EventFilter filter) {
+  EventStore& store = SharedStore(state.range(0));
+  AggregateQuery q;
+  q.filter = std::move(filter);
+  q.group_by = std::move(group_by);
+  std::size_t buckets = 0;
+  for (auto _ : state) {
+    auto r = store.AggregateEvents(q);
+    if (!r.ok()) state.SkipWithError("aggregate failed");
+    buckets = r->buckets.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["buckets"] = static_cast<double>(buckets);
+}
+void BM_Aggregate_WeekByType(benchmark::State& state) {
+  BM_Aggregate(state, {GroupBy::kWeek, GroupBy::kType}, {});
+}
+void BM_Aggregate_WeekByType_Country(benchmark::State& state) {
+  EventFilter f;
+  f.countries = {Generator::Country(1)};
+  BM_Aggregate(state, {GroupBy::kWeek, GroupBy::kType}, f);
+}
+void BM_Aggregate_ActorFigures(benchmark::State& state) {
+  EventFilter f;
+  f.types = {EventType::kOutcome};
+  BM_Aggregate(state, {GroupBy::kRecipient}, f);
+}
+
+void BM_GetEvent(benchmark::State& state) {
+  EventStore& store = SharedStore(state.range(0));
+  int i = 0;
+  for (auto _ : state) {
+    auto e = store.GetEvent(absl::StrCat("art_", (i++ * 7919) % 1000, "-e0"));
+    benchmark::DoNotOptimize(e);
+  }
+}
+
+void BM_SearchEntities(benchmark::State& state) {
+  EventStore& store = SharedStore(state.range(0));
+  EntityQuery q;
+  q.prefix = "actor 1";
+  for (auto _ : state) {
+    auto r = store.SearchEntities(q);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+#define QUERY_BENCH(fn) \
+  BENCHMARK(fn)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMicrosecond)
+QUERY_BENCH(BM_ListEvents_Actor);
+QUERY_BENCH(BM_ListEvents_ActorAndType);
+QUERY_BENCH(BM_ListEvents_Admin1AndMonth);
+QUERY_BENCH(BM_ListEvents_Type);
+QUERY_BENCH(BM_ListEvents_NameAlias);
+QUERY_BENCH(BM_ListEvents_NoFilter);
+QUERY_BENCH(BM_Aggregate_WeekByType);
+QUERY_BENCH(BM_Aggregate_WeekByType_Country);
+QUERY_BENCH(BM_Aggregate_ActorFigures);
+QUERY_BENCH(BM_GetEvent);
+QUERY_BENCH(BM_SearchEntities);
+
+}  // namespace
+}  // namespace newsevents::query::store
+
+BENCHMARK_MAIN();
