@@ -31,7 +31,8 @@ constexpr absl::string_view kTitleKeys[] = {"title", "headline"};
 constexpr absl::string_view kBodyKeys[] = {
     "text", "body", "maintext", "content", "article_body", "articleBody"};
 constexpr absl::string_view kDateKeys[] = {
-    "date_publish", "published", "published_at", "datePublished", "date",
+    "date_publish", "published", "published_at", "publishedAt",
+    "datePublished", "date",
     "pubDate"};
 constexpr absl::string_view kAuthorKeys[] = {"authors", "author", "byline"};
 constexpr absl::string_view kUrlKeys[] = {"url"};
