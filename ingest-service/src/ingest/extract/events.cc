@@ -31,7 +31,8 @@ constexpr absl::string_view kLightVerbs[] = {
     "launched", "launching", "launch", "launches", "carried", "carrying", "conducted",
     "conducting", "staged", "staging", "mounted", "mounting", "began", "begun",
     "started", "made", "making", "held", "holding", "waged", "expressed", "voiced",
-    "issued", "levelled", "leveled", "imposed", "announced", "continued"};
+    "issued", "levelled", "leveled", "imposed", "announced", "continued", "gave",
+    "give", "gives", "giving", "sent", "provided", "granted", "delivered", "pledged"};
 
 bool IsSpeechType(EventType t) {
   return t == EventType::kAccuse || t == EventType::kRequest || t == EventType::kThreaten ||
@@ -70,6 +71,7 @@ struct Cand {
   bool dropped = false;
   std::size_t object_place = kNone;  // place-only direct object mention
   const Trigger* trig = nullptr;
+  bool subordinate = false;  // infinitive, gerund or noun: not the main verb
 };
 
 class EventFinder {
@@ -90,6 +92,7 @@ class EventFinder {
       Finalize(c);
     }
     MergeAcrossArticle();
+    Derive();
     std::vector<EventRecord> out;
     for (Cand& c : cands_) {
       if (c.dropped) continue;
@@ -245,6 +248,10 @@ class EventFinder {
       c.form = tr->form;
       c.flags = tr->flags;
       c.trig = tr;
+      c.subordinate = c.form == TriggerForm::kNoun || prev == "to" ||
+                      (toks_[i].lower.size() > 4 &&
+                       toks_[i].lower.compare(toks_[i].lower.size() - 3, 3, "ing") == 0 &&
+                       !BeAuxBefore(i, sent.tok_begin));
       c.definite = c.form == TriggerForm::kNoun &&
                    (prev == "the" || prev == "this" || prev == "that");
       c.ev.type = tr->type;
@@ -861,7 +868,7 @@ class EventFinder {
     if (!ev.recipients.empty() || !ev.patients.empty()) conf += 0.15f;
     if (c.explicit_place) conf += 0.1f;
     if (c.explicit_time) conf += 0.1f;
-    if (c.form != TriggerForm::kNoun) conf += 0.1f;
+    if (!c.subordinate) conf += 0.1f;
     if (!ev.according_to.id.empty()) conf += 0.05f;
     if (ev.modality == Modality::kHypothetical || ev.modality == Modality::kNegated) conf -= 0.1f;
     ev.confidence = std::clamp(conf, 0.05f, 0.99f);
@@ -891,6 +898,48 @@ class EventFinder {
         Absorb(a, b);
         break;
       }
+    }
+  }
+
+  // Announced intentions and refusals are events of their own: a promised
+  // withdrawal is an AGREE, a promised sanction a THREATEN, a cooperative act
+  // that will not happen a REJECT (ontology: AGREE signals willingness,
+  // THREATEN warns of harm, REJECT refuses).
+  void Derive() {
+    const std::size_t n = cands_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cands_[i].dropped || cands_[i].ev.actors.empty()) continue;
+      const EventType t = cands_[i].ev.type;
+      const Modality m = cands_[i].ev.modality;
+      EventType derived = EventType::kUnspecified;
+      if (m == Modality::kFuture) {
+        if (t == EventType::kRetreat || t == EventType::kAid || t == EventType::kConcede ||
+            t == EventType::kCooperate) {
+          derived = EventType::kAgree;
+        } else if (t == EventType::kSanction || t == EventType::kCoerce ||
+                   t == EventType::kAssault || t == EventType::kProtest) {
+          derived = EventType::kThreaten;
+        }
+      } else if (m == Modality::kNegated) {
+        if (t == EventType::kAgree || t == EventType::kConsult || t == EventType::kConcede ||
+            t == EventType::kCooperate || t == EventType::kSupport) {
+          derived = EventType::kReject;
+        }
+      }
+      if (derived == EventType::kUnspecified) continue;
+      Cand d = cands_[i];
+      d.ev.type = derived;
+      d.ev.mode.clear();
+      d.ev.modality = d.ev.according_to.id.empty() ||
+                              d.ev.according_to.id == d.ev.actors.front().id
+                          ? Modality::kAsserted
+                          : Modality::kReported;
+      const std::string verb = d.trig != nullptr ? d.trig->lemma : d.ev.summary;
+      d.ev.summary = derived == EventType::kAgree     ? "promised to " + verb
+                     : derived == EventType::kThreaten ? "threatened to " + verb
+                                                       : "refused to " + verb;
+      d.ev.figures.clear();
+      cands_.push_back(std::move(d));
     }
   }
 

@@ -252,7 +252,7 @@ class TimeFinder {
       absl::CivilDay d;
       if (next || (future_ && !last)) {
         int diff = (wd - pwd + 7) % 7;
-        if (diff == 0) diff = 7;
+        if (diff == 0 && next) diff = 7;
         d = p + diff;
       } else {
         int diff = (pwd - wd + 7) % 7;

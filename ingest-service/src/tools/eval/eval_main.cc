@@ -365,7 +365,15 @@ void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
         const absl::Time g = *ingest::ParseDate(a["parsed"].GetString());
         const absl::Time s = an.time.start ? *an.time.start : absl::InfinitePast();
         const absl::Time e = an.time.end ? *an.time.end : absl::InfiniteFuture();
-        if (g >= s && g < e) ++phrase_ok;
+        if (g >= s && g < e) {
+          ++phrase_ok;
+        } else if (shown < errors) {
+          ++shown;
+          std::printf("  [when-phrase] \"%s\" pub=%s gold=%s ours=%s..%s\n", phrase.c_str(),
+                      date.c_str(), a["parsed"].GetString(),
+                      absl::FormatTime("%Y-%m-%d", s, absl::UTCTimeZone()).c_str(),
+                      absl::FormatTime("%Y-%m-%d", e, absl::UTCTimeZone()).c_str());
+        }
         break;
       }
     }
@@ -373,8 +381,18 @@ void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
     ++articles;
     const auto g = ingest::ParseDate(gold_day);
     if (!g) continue;
-    // Ours: the main event's interval (the default is "by the publication day").
-    const EventRecord* e = MainEvent(x);
+    // Ours: the lead event's interval (the first firm event in the text; the
+    // default is "by the publication day").
+    const EventRecord* e = nullptr;
+    for (const EventRecord& ev : x.events) {
+      if (ev.modality == ingest::Modality::kFuture ||
+          ev.modality == ingest::Modality::kHypothetical ||
+          ev.modality == ingest::Modality::kNegated) {
+        continue;
+      }
+      e = &ev;
+      break;
+    }
     absl::Time s = absl::InfinitePast(), en = *doc.published + absl::Hours(24);
     if (e != nullptr && (e->when.start || e->when.end)) {
       s = e->when.start ? *e->when.start : absl::InfinitePast();
@@ -392,7 +410,7 @@ void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
     }
   }
   std::printf("Giveme5W1H gold standard (%s)\n", dir.c_str());
-  std::printf("  %-22s acc=%.3f  (%d/%d articles; main event interval holds the coders' date)\n",
+  std::printf("  %-22s acc=%.3f  (%d/%d articles; lead event interval holds the coders' date)\n",
               "when (article)", articles ? static_cast<double>(art_ok) / articles : 0, art_ok,
               articles);
   std::printf("  %-22s found=%.3f resolved-right=%.3f  (%d phrases in text)\n", "when (phrases)",
