@@ -331,10 +331,59 @@ INSTANTIATE_TEST_SUITE_P(
         NestingCase{"SiblingTables", Repeat("<table><tr><td>a</table>", 60),
                     true},
         NestingCase{"UnterminatedComment", "<!--" + Repeat("<div>", 500),
+                    true},
+        // The adoption agency keeps blocks open: each of these nests.
+        NestingCase{"SecondLinkKeepsDivOpen", Repeat("<a><div>", 200), false},
+        NestingCase{"MisnestedBoldKeepsDivOpen", Repeat("<b><div></b>", 200),
+                    false},
+        NestingCase{"SpanEndTagIgnoredOverDiv",
+                    Repeat("<span><div></span>", 200), false},
+        NestingCase{"NestedFormsAreIgnored", Repeat("<form><div>", 60) +
+                                                 Repeat("</div></form>", 60),
+                    true},
+        NestingCase{"FormInsideFormIsIgnored", Repeat("<form><div><form>", 80),
+                    true},
+        // ... while these close what they should.
+        NestingCase{"ClosedLinks", Repeat("<a><span>x</a>", 1000), true},
+        NestingCase{"MisnestedInline", Repeat("<b><i>x</b></i>", 1000), true},
+        NestingCase{"DivEndTagClosesList", Repeat("<div><ul><li>x</div>", 1000),
                     true}),
     [](const testing::TestParamInfo<NestingCase>& info) {
       return std::string(info.param.name);
     });
+
+TEST(HtmlReaderTest, ManyAttributesAreRejected) {
+  std::string html = "<div";
+  for (int k = 0; k < 600; ++k) html += absl::StrCat(" a", k, "=\"v\"");
+  html += ">text</div>";
+  absl::StatusOr<Document> doc = ReadDocument(html, kHtml);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(doc.status().message(), "html tag with more than 512 attributes");
+
+  html = "<p";
+  for (int k = 0; k < 500; ++k) html += absl::StrCat(" a", k);
+  html += ">text</p>";
+  doc = ReadDocument(html, kHtml);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->body, "text");
+}
+
+TEST(HtmlReaderTest, ManyElementsMisplacedInATableAreRejected) {
+  std::string html = "<table>";
+  for (int k = 0; k < 6000; ++k) html += absl::StrCat("<b id=", k, ">x</b>");
+  absl::StatusOr<Document> doc = ReadDocument(html, kHtml);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(doc.status().message(),
+            "html table with more than 5000 misplaced elements");
+
+  html = "<table>";
+  for (int k = 0; k < 6000; ++k) html += "<tr><td><b>x</b></td></tr>";
+  html += "</table>";
+  doc = ReadDocument(html, kHtml);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+}
 
 TEST(HtmlReaderTest, MisnestedFormattingStaysWithinBudget) {
   // Each <b> left open inside a closed <div> is reopened by every later

@@ -1,12 +1,19 @@
-// CheckHtmlNesting: a linear pre-scan of the tag structure. gumbo 0.10.1 has
-// no depth limit, and its scope checks walk the whole stack of open elements
-// for every tag, so deep nesting costs quadratic time (100,000 nested <div>
-// take about a minute). The scan follows the parts of the HTML5 tree
-// construction that keep real pages shallow: void elements, implied end tags
-// (p, li, dd/dt, td/th, tr, option, table sections, headings) and end tags
-// that close several open elements; it errs towards counting too deep only
-// for pages that misnest heavily.
+// CheckHtmlNesting: a linear pre-scan of the tag structure that rejects
+// inputs on which gumbo 0.10.1 (no depth limit, no other bounds) would spend
+// quadratic time:
+//   - deep nesting: gumbo's scope checks walk the whole stack of open
+//     elements for every tag (100,000 nested <div> take about a minute);
+//   - many attributes on one tag: each is checked against all earlier ones;
+//   - many elements misplaced in a table: each is inserted before the table
+//     after a linear search of the table's siblings.
+// The scan models the parts of HTML5 tree construction that decide how deep
+// the tree gets: void elements, implied end tags (p, li, dd/dt, td/th, tr,
+// option, table sections, headings), end tags that close several elements,
+// end tags that are ignored, and the adoption agency (a misnested </b> or a
+// second <a> leaves the block elements opened inside open). Where it is
+// unsure it counts too deep, which only matters for heavily misnested pages.
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,6 +33,8 @@ constexpr std::size_t kSameNameWindow = 8;
 constexpr std::size_t kEndTagWindow = 64;
 // Longest tag name looked up in the tables below.
 constexpr std::size_t kMaxKnownName = 10;
+constexpr int kMaxAttributes = 512;
+constexpr int kMaxFosterParented = 5000;
 
 bool IsTagNameEnd(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
@@ -56,6 +65,27 @@ bool IsRawText(absl::string_view name) {
                       "noembed", "noframes"});
 }
 
+bool IsFormatting(absl::string_view name) {
+  return OneOf(name, {"a", "b", "big", "code", "em", "font", "i", "nobr", "s",
+                      "small", "strike", "strong", "tt", "u"});
+}
+
+// The HTML5 "special" category (elements with their own parsing rules).
+bool IsSpecial(absl::string_view name) {
+  return OneOf(
+      name,
+      {"address", "applet",   "article",  "aside",    "blockquote", "body",
+       "button",  "caption",  "center",   "colgroup", "dd",         "details",
+       "dir",     "div",      "dl",       "dt",       "fieldset",   "figcaption",
+       "figure",  "footer",   "form",     "frameset", "h1",         "h2",
+       "h3",      "h4",       "h5",       "h6",       "head",       "header",
+       "hgroup",  "html",     "li",       "listing",  "main",       "marquee",
+       "menu",    "nav",      "noscript", "object",   "ol",         "p",
+       "pre",     "section",  "select",   "summary",  "table",      "tbody",
+       "td",      "template", "tfoot",    "th",       "thead",      "tr",
+       "ul",      "svg",      "math"});
+}
+
 bool ClosesParagraph(absl::string_view name) {
   return OneOf(name, {"address", "article", "aside", "blockquote", "center",
                       "details", "dialog", "dir", "div", "dl", "fieldset",
@@ -70,7 +100,8 @@ bool IsHeading(absl::string_view name) {
          name[1] <= '6';
 }
 
-// Elements that an open element of the same group closes implicitly.
+// Elements whose start tag implicitly closes an open element of the same
+// group.
 int SameGroup(absl::string_view name) {
   if (name == "p") return 1;
   if (name == "li") return 2;
@@ -82,16 +113,13 @@ int SameGroup(absl::string_view name) {
   if (name == "optgroup") return 8;
   if (name == "rb" || name == "rt" || name == "rp" || name == "rtc") return 9;
   if (name == "caption" || name == "colgroup") return 10;
-  if (name == "a") return 11;
   if (name == "button") return 12;
-  if (name == "nobr") return 13;
-  if (name == "form") return 14;
   return 0;
 }
 
 // Open elements that stop the search for an element of `group` to close:
 // a list item in an inner list does not close one of an outer list.
-bool IsScopeBoundary(int group, absl::string_view name) {
+bool IsGroupBoundary(int group, absl::string_view name) {
   if (name == "table" || name == "template") return true;
   switch (group) {
     case 1:  // p
@@ -106,11 +134,27 @@ bool IsScopeBoundary(int group, absl::string_view name) {
       return name == "select";
     case 9:  // ruby annotations
       return name == "ruby";
-    case 11:  // a
-      return OneOf(name, {"td", "th", "caption"});
     default:
       return false;
   }
+}
+
+// Scope boundaries for end tags of special elements ("has an element in
+// scope").
+bool IsScopeBoundary(absl::string_view name) {
+  return OneOf(name, {"applet", "caption", "html", "table", "td", "th",
+                      "marquee", "object", "template"});
+}
+
+// Where a start tag other than these is moved in front of the table.
+bool IsTableContext(absl::string_view name) {
+  return OneOf(name, {"table", "tbody", "thead", "tfoot", "tr"});
+}
+
+bool BelongsInTable(absl::string_view name) {
+  return OneOf(name, {"caption", "colgroup", "col", "tbody", "thead", "tfoot",
+                      "tr", "td", "th", "table", "script", "style", "template",
+                      "input", "form"});
 }
 
 struct Open {
@@ -126,7 +170,7 @@ class Scanner {
   absl::Status Run() {
     const std::size_t n = html_.size();
     std::size_t i = 0;
-    while (i < n) {
+    while (i < n && error_.empty()) {
       const std::size_t lt = html_.find('<', i);
       if (lt == absl::string_view::npos || lt + 1 >= n) break;
       i = lt + 1;
@@ -169,14 +213,11 @@ class Scanner {
       if (!SkipAttributes(&i, &self_closing)) break;  // unterminated tag
       if (end_tag) {
         EndTag(name);
-        continue;
+      } else {
+        StartTag(std::move(name), self_closing, &i);
       }
-      if (!StartTag(std::move(name), self_closing, &i)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("html nesting deeper than ", max_depth_));
-      }
-      if (i >= n) break;
     }
+    if (!error_.empty()) return absl::InvalidArgumentError(error_);
     return absl::OkStatus();
   }
 
@@ -192,6 +233,8 @@ class Scanner {
   bool SkipAttributes(std::size_t* i, bool* self_closing) {
     const std::size_t n = html_.size();
     std::size_t k = *i;
+    int attributes = 0;
+    bool in_name = false;
     while (k < n) {
       const char c = html_[k];
       if (c == '>') {
@@ -199,20 +242,33 @@ class Scanner {
         return true;
       }
       if (c == '=') {
+        in_name = false;
         ++k;
         while (k < n && IsSpace(html_[k])) ++k;
         if (k < n && (html_[k] == '"' || html_[k] == '\'')) {
           const std::size_t close = html_.find(html_[k], k + 1);
           if (close == absl::string_view::npos) return false;
           k = close + 1;
+        } else {
+          while (k < n && !IsSpace(html_[k]) && html_[k] != '>') ++k;
         }
         *self_closing = false;
         continue;
       }
       if (c == '/') {
         *self_closing = true;
-      } else if (!IsSpace(c)) {
+        in_name = false;
+      } else if (IsSpace(c)) {
+        in_name = false;
+      } else {
         *self_closing = false;
+        if (!in_name && ++attributes > kMaxAttributes) {
+          error_ = absl::StrCat("html tag with more than ", kMaxAttributes,
+                                " attributes");
+          *i = n;
+          return false;
+        }
+        in_name = true;
       }
       ++k;
     }
@@ -223,25 +279,56 @@ class Scanner {
 
   void PopTo(std::size_t index) { stack_.resize(index); }
 
-  // Pops the nearest open element of `group` within `window` entries.
-  void CloseGroup(int group, std::size_t window) {
-    const std::size_t limit = stack_.size() > window ? stack_.size() - window : 0;
-    for (std::size_t k = stack_.size(); k-- > limit;) {
+  std::size_t WindowStart(std::size_t window) const {
+    return stack_.size() > window ? stack_.size() - window : 0;
+  }
+
+  // Index of the nearest open `name` within the end tag window, or npos.
+  std::size_t FindOpen(absl::string_view name) const {
+    for (std::size_t k = stack_.size(); k-- > WindowStart(kEndTagWindow);) {
+      if (stack_[k].name == name) return k;
+    }
+    return std::string::npos;
+  }
+
+  // Pops the nearest open element of `group` within a short window.
+  void CloseGroup(int group) {
+    for (std::size_t k = stack_.size(); k-- > WindowStart(kSameNameWindow);) {
       if (SameGroup(stack_[k].name) == group) {
         PopTo(k);
         return;
       }
-      if (IsScopeBoundary(group, stack_[k].name)) return;
+      if (IsGroupBoundary(group, stack_[k].name)) return;
     }
   }
 
-  bool StartTag(std::string name, bool self_closing, std::size_t* i) {
+  // The adoption agency for an open formatting element: without a special
+  // element above it, everything above it closes; with one, only the
+  // formatting element goes and the block stays open.
+  void Adopt(std::size_t k) {
+    for (std::size_t j = k + 1; j < stack_.size(); ++j) {
+      if (IsSpecial(stack_[j].name)) {
+        stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
+        return;
+      }
+    }
+    PopTo(k);
+  }
+
+  void StartTag(std::string name, bool self_closing, std::size_t* i) {
     const bool foreign = InForeign();
-    if (!foreign && IsVoid(name)) return true;
-    if (foreign && self_closing) return true;
+    if (!foreign && !stack_.empty() && IsTableContext(stack_.back().name) &&
+        !BelongsInTable(name) && ++foster_parented_ > kMaxFosterParented) {
+      error_ = absl::StrCat("html table with more than ", kMaxFosterParented,
+                            " misplaced elements");
+      return;
+    }
+    if (!foreign && IsVoid(name)) return;
+    if (foreign && self_closing) return;
     if (name == "plaintext") {
       *i = html_.size();  // the rest is text
-      return Push(std::move(name), foreign);
+      Push(std::move(name), foreign);
+      return;
     }
     if (!foreign) {
       if (ClosesParagraph(name) && !stack_.empty() &&
@@ -251,26 +338,27 @@ class Scanner {
       if (IsHeading(name) && !stack_.empty() && IsHeading(stack_.back().name)) {
         stack_.pop_back();
       }
-      if (const int group = SameGroup(name); group != 0) {
-        CloseGroup(group, kSameNameWindow);
-      }
-      if (name == "tr") {
-        // <tr> directly in <table> gets an implied <tbody>.
-        if (!stack_.empty() && stack_.back().name == "table" &&
-            !Push("tbody", false)) {
-          return false;
+      if (const int group = SameGroup(name); group != 0) CloseGroup(group);
+      if (name == "a" || name == "nobr") {
+        if (const std::size_t k = FindOpen(name); k != std::string::npos) {
+          Adopt(k);
         }
+      }
+      if (name == "form" && FindOpen("form") != std::string::npos) {
+        return;  // a form inside a form is ignored
+      }
+      if (name == "tr" && !stack_.empty() && stack_.back().name == "table") {
+        Push("tbody", false);  // implied
       }
     }
     const bool opens_foreign = name == "svg" || name == "math";
-    if (opens_foreign && self_closing) return true;
-    const bool raw = !foreign && IsRawText(name);
-    if (raw) {
+    if (opens_foreign && self_closing) return;
+    if (!foreign && IsRawText(name)) {
       // The element's content is text up to its end tag.
       SkipRawText(name, i);
-      return stack_.size() < max_depth_;
+      return;
     }
-    return Push(std::move(name), foreign || opens_foreign);
+    Push(std::move(name), foreign || opens_foreign);
   }
 
   void SkipRawText(absl::string_view name, std::size_t* i) {
@@ -292,26 +380,47 @@ class Scanner {
     }
   }
 
-  bool Push(std::string name, bool foreign) {
+  void Push(std::string name, bool foreign) {
     stack_.push_back({std::move(name), foreign});
     // html and body are always open as well.
-    return stack_.size() + 2 <= max_depth_;
+    if (stack_.size() + 2 > max_depth_ && error_.empty()) {
+      error_ = absl::StrCat("html nesting deeper than ", max_depth_);
+    }
   }
 
   void EndTag(absl::string_view name) {
-    const std::size_t limit =
-        stack_.size() > kEndTagWindow ? stack_.size() - kEndTagWindow : 0;
-    for (std::size_t k = stack_.size(); k-- > limit;) {
-      if (stack_[k].name == name) {
+    if (IsFormatting(name)) {
+      if (const std::size_t k = FindOpen(name); k != std::string::npos) {
+        Adopt(k);
+      }
+      return;
+    }
+    const bool special = IsSpecial(name);
+    const bool table_part = OneOf(name, {"table", "tbody", "thead", "tfoot",
+                                         "tr", "td", "th", "caption",
+                                         "colgroup"});
+    for (std::size_t k = stack_.size(); k-- > WindowStart(kEndTagWindow);) {
+      const absl::string_view open = stack_[k].name;
+      if (open == name) {
         PopTo(k);
         return;
       }
+      // A special element's end tag closes what is open inside it, up to a
+      // scope boundary (for the parts of a table: the table); any other end
+      // tag is ignored when a special element is open inside it.
+      const bool stop =
+          !special     ? IsSpecial(open)
+          : table_part ? OneOf(open, {"table", "template", "html"})
+                       : IsScopeBoundary(open);
+      if (stop) return;
     }
   }
 
   absl::string_view html_;
   std::size_t max_depth_;
   std::vector<Open> stack_;
+  int foster_parented_ = 0;
+  std::string error_;
 };
 
 }  // namespace

@@ -23,9 +23,12 @@ absl::Status ReadHtml(absl::string_view html, Document& doc);
 absl::Status ReadJson(absl::string_view json, Document& doc);
 
 // Estimates the element nesting that an HTML5 parser builds for `html`
-// (void elements, implied end tags of p/li/td and similar, raw-text elements
-// and comments are taken into account) and fails with INVALID_ARGUMENT
-// "html nesting deeper than N" when it exceeds `max_depth`. Linear time.
+// (void elements, implied and ignored end tags, the adoption agency,
+// raw-text elements and comments are taken into account) and fails with
+// INVALID_ARGUMENT "html nesting deeper than N" when it exceeds `max_depth`.
+// Also rejects a tag with more than 512 attributes and more than 5000
+// elements misplaced inside tables, on which gumbo takes quadratic time.
+// Linear time.
 absl::Status CheckHtmlNesting(absl::string_view html, int max_depth);
 
 // Whether a whole line is a heading in the reference plain-text layout: at
