@@ -329,20 +329,24 @@ class EventFinder {
     } else {
       actor = LeftScan(i, c.sentence);
       // Coordinated verbs share the subject: "X shelled Y and killed Z".
-      if (actor != kNone) {
-        for (std::size_t k = first_in_sentence; k < cands_.size(); ++k) {
-          const Cand& o = cands_[k];
-          if (&o == &c || o.tb >= c.tb) continue;
-          bool joined = false;
-          for (std::size_t k2 = o.te; k2 < c.tb; ++k2) {
-            joined |= toks_[k2].lower == "and" || toks_[k2].lower == ",";
-          }
-          for (const EntityRef& r : o.ev.recipients) {
-            if (joined && r.span.start == M(actor).entity.span.start &&
-                r.span.start > o.ev.trigger.start && !o.ev.actors.empty()) {
-              actor = kNone;
-              ev.actors = o.ev.actors;
-            }
+      const Cand* o = nullptr;
+      for (std::size_t k = cands_.size(); k-- > first_in_sentence;) {
+        if (&cands_[k] != &c && cands_[k].tb < c.tb) {
+          o = &cands_[k];
+          break;
+        }
+      }
+      if (actor != kNone && o != nullptr && c.tb - o->te <= 12 && !o->ev.actors.empty()) {
+        bool joined = false;
+        for (std::size_t k2 = o->te; k2 < c.tb; ++k2) {
+          joined |= toks_[k2].lower == "and" || toks_[k2].lower == ",";
+        }
+        for (const EntityRef& r : o->ev.recipients) {
+          if (joined && r.span.start == M(actor).entity.span.start &&
+              r.span.start > o->ev.trigger.start) {
+            actor = kNone;
+            ev.actors = o->ev.actors;
+            break;
           }
         }
       }
@@ -437,7 +441,10 @@ class EventFinder {
       const FigureKind k = f.ref.kind;
       auto find = [&](EventType t, absl::string_view mode) -> Cand* {
         Cand* best = nullptr;
-        for (std::size_t i = first; i < cands_.size(); ++i) {
+        // Candidates are in text order: look at those near the figure only.
+        std::size_t lo = first;
+        while (lo + 32 < cands_.size() && cands_[lo + 32].tb < f.head) lo += 32;
+        for (std::size_t i = lo; i < cands_.size() && i < lo + 96; ++i) {
           Cand& c = cands_[i];
           if (c.dropped || c.ev.type != t) continue;
           if (!mode.empty() && c.ev.mode != mode) continue;
@@ -560,7 +567,7 @@ class EventFinder {
   void MergeInSentence(std::size_t first) {
     for (std::size_t i = first; i < cands_.size(); ++i) {
       if (cands_[i].dropped) continue;
-      for (std::size_t j = i + 1; j < cands_.size(); ++j) {
+      for (std::size_t j = i + 1; j < cands_.size() && j < i + 16; ++j) {
         Cand& a = cands_[i];
         Cand& b = cands_[j];
         if (b.dropped || a.ev.type != b.ev.type) continue;
@@ -608,7 +615,9 @@ class EventFinder {
     Modality verb_before_mod = Modality::kReported, verb_after_mod = Modality::kReported;
     bool unattributed = false;
     Modality unattributed_mod = Modality::kReported;
-    for (std::size_t i = sent.tok_begin; i < sent.tok_end;) {
+    const std::size_t lo = c.tb > sent.tok_begin + 60 ? c.tb - 60 : sent.tok_begin;
+    const std::size_t hi = std::min(sent.tok_end, c.te + 40);
+    for (std::size_t i = lo; i < hi;) {
       if (a_.tok_in_quote[i] || (i >= c.tb && i < c.te)) {
         ++i;
         continue;
@@ -616,7 +625,7 @@ class EventFinder {
       std::size_t len = 0;
       const ReportingCue* cue = nullptr;
       res_.reporting().index.ForEachMatch(
-          sent.tok_end - i, [&](std::size_t k) { return toks_[i + k].hash; },
+          hi - i, [&](std::size_t k) { return toks_[i + k].hash; },
           [&](std::size_t l, const std::vector<std::uint32_t>& v) {
             len = l;
             cue = &res_.reporting().entries[v.front()];
@@ -704,7 +713,7 @@ class EventFinder {
   Modality CueModality(const Cand& c) const {
     const Sentence& sent = Sent(c.sentence);
     Modality best = Modality::kUnspecified;
-    for (std::size_t i = sent.tok_begin; i < c.tb;) {
+    for (std::size_t i = c.tb > sent.tok_begin + 60 ? c.tb - 60 : sent.tok_begin; i < c.tb;) {
       std::size_t len = 0;
       const ModalityCue* cue = nullptr;
       res_.modality().index.ForEachMatch(
@@ -754,7 +763,12 @@ class EventFinder {
     // Time: same clause first, then nearest in the sentence.
     const TimeExpr* best = nullptr;
     long best_d = 1 << 30;
-    for (const TimeExpr& t : a_.times) {
+    const std::size_t win_lo = c.tb > sent.tok_begin + 80 ? c.tb - 80 : sent.tok_begin;
+    const std::size_t win_hi = std::min(sent.tok_end, c.te + 80);
+    auto t_begin = std::lower_bound(a_.times.begin(), a_.times.end(), win_lo,
+                                    [](const TimeExpr& t, std::size_t v) { return t.tb < v; });
+    for (auto it = t_begin; it != a_.times.end() && it->tb < win_hi; ++it) {
+      const TimeExpr& t = *it;
       if (t.sentence != c.sentence || a_.tok_in_quote[t.tb]) continue;
       if (!t.ref.start && !t.ref.end) continue;
       long d = std::abs(static_cast<long>(t.tb) - static_cast<long>(c.tb));
@@ -783,7 +797,12 @@ class EventFinder {
       }
       return false;
     };
-    for (std::size_t mi = 0; mi < a_.mentions.size(); ++mi) {
+    const std::size_t m_begin = static_cast<std::size_t>(
+        std::lower_bound(a_.mentions.begin(), a_.mentions.end(), win_lo,
+                         [](const Mention& m, std::size_t v) { return m.tb < v; }) -
+        a_.mentions.begin());
+    for (std::size_t mi = m_begin; mi < a_.mentions.size() && a_.mentions[mi].tb < win_hi;
+         ++mi) {
       const Mention& pm = a_.mentions[mi];
       if (pm.sentence != c.sentence) continue;
       if (pm.place.id.empty() || pm.metonym || pm.in_quote || pm.possessor) continue;
@@ -887,7 +906,7 @@ class EventFinder {
     for (std::size_t j = 0; j < cands_.size(); ++j) {
       Cand& b = cands_[j];
       if (b.dropped) continue;
-      for (std::size_t k = j; k-- > 0;) {
+      for (std::size_t k = j; k-- > 0 && k + 64 > j;) {
         Cand& a = cands_[k];
         if (a.dropped || a.ev.type != b.ev.type || a.ev.mode != b.ev.mode) continue;
         if (!Compatible(a.ev.actors, b.ev.actors)) continue;

@@ -34,7 +34,18 @@ void LinkQuotes(const Analysis& a, Extraction& x) {
     const int para = a.seg.sentences[static_cast<std::size_t>(qs)].paragraph;
     EventRecord* best = nullptr;
     int best_d = 1 << 30;
-    for (EventRecord& ev : x.events) {
+    // Events are sorted by offset: only those within a few sentences matter.
+    const std::size_t lo_off =
+        a.seg.sentences[static_cast<std::size_t>(std::max(0, qs - 4))].start;
+    auto first = std::lower_bound(x.events.begin(), x.events.end(), lo_off,
+                                  [](const EventRecord& e, std::size_t v) {
+                                    return e.trigger.start < v;
+                                  });
+    const std::size_t hi_off =
+        a.seg.sentences[std::min(a.seg.sentences.size() - 1, static_cast<std::size_t>(qs) + 5)]
+            .end;
+    for (auto it = first; it != x.events.end() && it->trigger.start <= hi_off; ++it) {
+      EventRecord& ev = *it;
       if (!QuoteLinkable(ev.type)) continue;
       bool by_speaker = false;
       for (const EntityRef& e : ev.actors) by_speaker |= e.id == q.speaker.id;

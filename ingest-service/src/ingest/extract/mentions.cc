@@ -774,7 +774,11 @@ class MentionFinder {
     // Objects of verbs are not subjects.
     for (Mention& m : a_.mentions) {
       std::size_t k = m.tb;
-      while (k > 0 && (IsDeterminer(toks_[k - 1].lower) || IsAdjectiveLoose(k - 1))) --k;
+      for (int steps = 0; steps < 4 && k > 0 &&
+                          (IsDeterminer(toks_[k - 1].lower) || IsAdjectiveLoose(k - 1));
+           ++steps) {
+        --k;
+      }
       if (k > 0 && k - 1 >= a_.seg.sentences[static_cast<std::size_t>(m.sentence)].tok_begin &&
           IsTriggerWord(k - 1)) {
         m.object_of_verb = true;

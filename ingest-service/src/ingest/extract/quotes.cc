@@ -124,7 +124,7 @@ class QuoteFinder {
       }
     }
     // Otherwise a reporting verb with a subject elsewhere in the sentence.
-    for (std::size_t i = q.close + 1; i < close_end; ++i) {
+    for (std::size_t i = q.close + 1; i < close_end && i < q.close + 30; ++i) {
       if (const std::size_t len = CueAt(i, close_end); len > 0 && !a_.tok_in_quote[i]) {
         const std::size_t spk = LeftSubject(i, q.close + 1);
         if (spk != kNone) {
