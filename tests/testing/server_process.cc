@@ -12,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 extern char** environ;
@@ -32,8 +33,11 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(const std::string& binary,
   if (p.dir_.empty()) return absl::InternalError("mkdtemp failed");
   const std::string port_file = p.dir_ + "/port";
   const std::string log_file = p.dir_ + "/stderr.log";
-  args.insert(args.begin(), {binary, "--host=127.0.0.1", "--port=0",
+  bool has_port = false;
+  for (const std::string& a : args) has_port = has_port || absl::StartsWith(a, "--port=");
+  args.insert(args.begin(), {binary, "--host=127.0.0.1",
                              absl::StrCat("--port_file=", port_file)});
+  if (!has_port) args.insert(args.begin() + 1, "--port=0");
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

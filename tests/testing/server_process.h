@@ -16,8 +16,8 @@ namespace newsevents::testing {
 
 class ServerProcess {
  public:
-  // Starts `binary` with `args` plus --host=127.0.0.1 --port=0
-  // --port_file=<tmp>, and waits until the port file appears (or the
+  // Starts `binary` with `args` plus --host=127.0.0.1 --port_file=<tmp>
+  // and --port=0 unless `args` has a --port=, and waits until the port file appears (or the
   // process exits, or `timeout` passes). stderr goes to <tmp>/stderr.log.
   static absl::StatusOr<ServerProcess> Start(const std::string& binary,
                                              std::vector<std::string> args,
