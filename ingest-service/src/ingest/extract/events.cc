@@ -424,8 +424,16 @@ class EventFinder {
       }
     }
     // A captured place is a territory gain.
+    bool place_object = c.object_place != kNone;
+    for (std::size_t j = c.te; j < sent.tok_end && j < c.te + 5 && !place_object; ++j) {
+      static constexpr absl::string_view kTerrain[] = {
+          "town", "city", "village", "villages", "stronghold", "base", "airport", "territory",
+          "positions", "position", "area", "hill", "settlement", "bridge", "port", "district"};
+      place_object = In(kTerrain, toks_[j].lower);
+      if (IsClauseBoundary(toks_[j])) break;
+    }
     if (ev.type == EventType::kCoerce && ev.mode == "capture" && ev.recipients.empty() &&
-        c.object_place != kNone) {
+        place_object) {
       ev.type = EventType::kAssault;
       ev.mode = "territory-gain";
     }
@@ -931,13 +939,21 @@ class EventFinder {
       const EventType t = cands_[i].ev.type;
       const Modality m = cands_[i].ev.modality;
       EventType derived = EventType::kUnspecified;
-      if (m == Modality::kFuture) {
-        if (t == EventType::kRetreat || t == EventType::kAid || t == EventType::kConcede ||
-            t == EventType::kCooperate) {
-          derived = EventType::kAgree;
-        } else if (t == EventType::kSanction || t == EventType::kCoerce ||
-                   t == EventType::kAssault || t == EventType::kProtest) {
+      if (m == Modality::kFuture || m == Modality::kHypothetical) {
+        // A condition ("unless", "if") turns any announced act into a threat.
+        bool conditional = false;
+        const Sentence& sent = Sent(cands_[i].sentence);
+        for (std::size_t k = cands_[i].te; k < sent.tok_end && k < cands_[i].te + 30; ++k) {
+          conditional |= toks_[k].lower == "unless" || toks_[k].lower == "if";
+        }
+        if (conditional || t == EventType::kSanction || t == EventType::kCoerce ||
+            t == EventType::kAssault || t == EventType::kProtest) {
           derived = EventType::kThreaten;
+        } else if (m == Modality::kFuture &&
+                   (t == EventType::kRetreat || t == EventType::kAid ||
+                    t == EventType::kConcede || t == EventType::kCooperate ||
+                    t == EventType::kSupport || t == EventType::kConsult)) {
+          derived = EventType::kAgree;
         }
       } else if (m == Modality::kNegated) {
         if (t == EventType::kAgree || t == EventType::kConsult || t == EventType::kConcede ||

@@ -115,8 +115,15 @@ void EvalPlover(const Extractor& ex, const std::string& path, int errors) {
     const std::string gold = GoldPloverType(r["event"].GetString());
     ingest::Document doc = MakeDoc(r["text"].GetString(), "2000-01-01");
     const Extraction x = ex.Extract(doc, "eval");
-    const EventRecord* e = MainEvent(x);
-    const std::string pred = e ? ingest::EventTypeName(e->type) : "";
+    // PLOVER has no OUTCOME records: compare its other events, and read a
+    // lone OUTCOME (people killed or hurt) as the ASSAULT that caused it.
+    Extraction no_outcome;
+    for (const EventRecord& ev : x.events) {
+      if (ev.type != EventType::kOutcome) no_outcome.events.push_back(ev);
+    }
+    const EventRecord* e = MainEvent(no_outcome);
+    std::string pred = e ? ingest::EventTypeName(e->type) : "";
+    if (e == nullptr && MainEvent(x) != nullptr) pred = "ASSAULT";
     if (pred == gold) {
       ++per_type[gold].tp;
       ++all.tp;
