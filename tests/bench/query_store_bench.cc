@@ -208,6 +208,7 @@ struct Built {
   std::unique_ptr<EventStore> store;
   std::int64_t events = 0;
   double bytes_per_event = 0;
+  MemoryUsage usage;
   double seconds = 0;
 };
 
@@ -231,6 +232,7 @@ Built Build(std::int64_t events) {
   b.seconds = absl::ToDoubleSeconds(appending);
   b.events = n;
   b.bytes_per_event = static_cast<double>(Rss() - rss_before) / static_cast<double>(n);
+  b.usage = b.store->GetMemoryUsage();
   return b;
 }
 
@@ -249,6 +251,9 @@ void BM_Fill(benchmark::State& state) {
   }
   state.SetItemsProcessed(b.events * state.iterations());
   state.counters["bytes_per_event"] = b.bytes_per_event;
+  const double n = static_cast<double>(b.events);
+  state.counters["columns_per_event"] = static_cast<double>(b.usage.event_columns) / n;
+  state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
   state.counters["events"] = static_cast<double>(b.events);
 }
 BENCHMARK(BM_Fill)->Arg(100000)->Arg(1000000)->Iterations(1)->UseManualTime()

@@ -1,6 +1,8 @@
 #include "query/service/query_service_impl.h"
 
+#include <algorithm>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -10,6 +12,7 @@
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
+#include "query/service/read_pool.h"
 #include "query/store/event_store.h"
 #include "query/store/status_macros.h"
 #include "query/store/subscription.h"
@@ -148,8 +151,40 @@ class QueryServiceImpl::WatchReactor
   v1::WatchEventsResponse response_;
 };
 
-QueryServiceImpl::QueryServiceImpl(store::EventStore* store)
-    : store_(store), watches_(std::make_unique<Watches>()) {}
+namespace {
+
+int ReadThreads(int requested) {
+  if (requested > 0) return requested;
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
+                                   QueryServiceOptions options)
+    : store_(store),
+      watches_(std::make_unique<Watches>()),
+      read_pool_(std::make_unique<ReadPool>(
+          ReadThreads(options.read_threads),
+          std::max<std::size_t>(1, options.max_queued_reads))) {}
+
+template <typename Body>
+grpc::ServerUnaryReactor* QueryServiceImpl::OnReadPool(
+    grpc::CallbackServerContext* context, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = read_pool_->TrySchedule([context, reactor, body]() {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+      return;
+    }
+    reactor->Finish(codec::ToGrpcStatus(body()));
+  });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "server is busy: too many queued reads"));
+  }
+  return reactor;
+}
 
 QueryServiceImpl::~QueryServiceImpl() = default;
 
@@ -200,7 +235,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(
 grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
     grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
     v1::ListEventsResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
     QUERY_ASSIGN_OR_RETURN(const store::ListEventsQuery query,
                            codec::DecodeListEvents(*request));
     QUERY_ASSIGN_OR_RETURN(const store::EventPage page, store_->ListEvents(query));
@@ -212,7 +247,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
 grpc::ServerUnaryReactor* QueryServiceImpl::AggregateEvents(
     grpc::CallbackServerContext* context, const v1::AggregateEventsRequest* request,
     v1::AggregateEventsResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
     QUERY_ASSIGN_OR_RETURN(const store::AggregateQuery query,
                            codec::DecodeAggregateEvents(*request));
     QUERY_ASSIGN_OR_RETURN(const store::AggregateResult result,
@@ -225,7 +260,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::AggregateEvents(
 grpc::ServerUnaryReactor* QueryServiceImpl::ListQuotes(
     grpc::CallbackServerContext* context, const v1::ListQuotesRequest* request,
     v1::ListQuotesResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
     QUERY_ASSIGN_OR_RETURN(const store::QuoteQuery query,
                            codec::DecodeListQuotes(*request));
     QUERY_ASSIGN_OR_RETURN(const store::QuotePage page, store_->ListQuotes(query));
@@ -237,7 +272,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListQuotes(
 grpc::ServerUnaryReactor* QueryServiceImpl::SearchEntities(
     grpc::CallbackServerContext* context, const v1::SearchEntitiesRequest* request,
     v1::SearchEntitiesResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
     QUERY_ASSIGN_OR_RETURN(const store::EntityQuery query,
                            codec::DecodeSearchEntities(*request));
     QUERY_ASSIGN_OR_RETURN(const std::vector<store::EntityCount> found,

@@ -2,6 +2,9 @@
 //
 // Wiring only: each unary RPC decodes and validates its request
 // (query/codec), calls the store, encodes the answer and finishes once.
+// Point reads and appends run on the gRPC thread; listings, aggregates and
+// searches (which may scan) run on a small pool of read threads, and are
+// refused with RESOURCE_EXHAUSTED when its queue is full.
 // WatchEvents streams a store subscription: no thread per stream, one write
 // in flight at a time; it ends with RESOURCE_EXHAUSTED (the message gives
 // the from_revision to resume with) when the client falls more than the
@@ -11,6 +14,7 @@
 #ifndef NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
 #define NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
 
+#include <cstddef>
 #include <memory>
 
 #include "newsevents/v1/query_service.grpc.pb.h"
@@ -21,13 +25,24 @@ namespace store {
 class EventStore;
 }  // namespace store
 
+class ReadPool;
+
+struct QueryServiceOptions {
+  // Threads for scan-heavy reads; 0 = the number of cores (at least 2).
+  int read_threads = 0;
+  // Reads waiting for a thread before new ones are refused.
+  std::size_t max_queued_reads = 1024;
+};
+
 class QueryServiceImpl final : public v1::QueryService::CallbackService {
  public:
   // `store` is not owned and must outlive this object.
-  explicit QueryServiceImpl(store::EventStore* store);
+  explicit QueryServiceImpl(store::EventStore* store,
+                            QueryServiceOptions options = {});
   QueryServiceImpl(const QueryServiceImpl&) = delete;
   QueryServiceImpl& operator=(const QueryServiceImpl&) = delete;
-  // REQUIRES: the server has shut down (no call is running).
+  // REQUIRES: the server has shut down (no call is running). Joins the
+  // read threads.
   ~QueryServiceImpl() override;
 
   // Ends every open WatchEvents stream with CANCELLED, and answers later
@@ -70,8 +85,14 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   class WatchReactor;
   struct Watches;  // the open streams
 
+  // Runs `body` (returning absl::Status) on the read pool, then finishes.
+  template <typename Body>
+  grpc::ServerUnaryReactor* OnReadPool(grpc::CallbackServerContext* context,
+                                       Body body);
+
   store::EventStore* const store_;
   const std::unique_ptr<Watches> watches_;
+  const std::unique_ptr<ReadPool> read_pool_;
 };
 
 }  // namespace newsevents::query

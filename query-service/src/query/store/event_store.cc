@@ -212,11 +212,10 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
       return Invalid(absl::StrCat(field, ".id"),
                      absl::StrCat("'", e.id, "' is repeated in the append"));
     }
-    auto it = event_index_.find(e.id);
-    if (it != event_index_.end()) {
+    if (const std::uint32_t other = event_index_.Find(e.id); other != kNone) {
       return absl::AlreadyExistsError(absl::StrCat(
           "event '", e.id, "' already exists in article '",
-          articles_[events_.article(it->second)].info.id, "'"));
+          articles_[events_.article(other)].info.id, "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEvent(e, field));
   }
@@ -422,7 +421,7 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     }
 
     events_.Append(r);
-    event_index_.emplace(events_.id(idx), idx);
+    event_index_.Insert(idx);
     by_type_[static_cast<int>(r.type)].push_back(idx);
     by_modality_[static_cast<int>(r.modality)].push_back(idx);
     by_mode_[r.mode].push_back(idx);
@@ -557,11 +556,11 @@ Quote EventStore::QuoteOut(std::uint32_t idx) const {
 
 absl::StatusOr<Event> EventStore::GetEvent(absl::string_view id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = event_index_.find(id);
-  if (it == event_index_.end()) {
+  const std::uint32_t idx = event_index_.Find(id);
+  if (idx == kNone) {
     return absl::NotFoundError(absl::StrCat("event '", id, "' not found"));
   }
-  return EventOut(it->second);
+  return EventOut(idx);
 }
 
 absl::StatusOr<ArticleInfo> EventStore::GetArticle(absl::string_view id) const {
@@ -584,6 +583,30 @@ Stats EventStore::GetStats() const {
   s.revision = s.events;
   s.started_at = started_at_;
   return s;
+}
+
+MemoryUsage EventStore::GetMemoryUsage() const {
+  absl::ReaderMutexLock lock(&mu_);
+  MemoryUsage m;
+  m.event_columns = static_cast<std::int64_t>(events_.bytes());
+  auto postings = [](const internal::Postings& p) {
+    return static_cast<std::int64_t>(p.capacity() * sizeof(std::uint32_t));
+  };
+  for (const auto& p : by_type_) m.postings += postings(p);
+  for (const auto& p : by_modality_) m.postings += postings(p);
+  for (const auto* by : {&by_mode_, &by_country_, &by_place_key_}) {
+    for (const auto& [key, p] : *by) m.postings += postings(p);
+  }
+  for (const EntityRec& e : entities_) {
+    m.postings += postings(e.any) + postings(e.actor) + postings(e.recipient) +
+                  postings(e.source) + postings(e.quotes);
+    m.other += static_cast<std::int64_t>(sizeof(EntityRec) + e.id.capacity() +
+                                         e.name.capacity());
+  }
+  m.other += static_cast<std::int64_t>(
+      articles_.size() * sizeof(ArticleRec) + quotes_.size() * sizeof(QuoteRec) +
+      places_.size() * sizeof(PlaceRec));
+  return m;
 }
 
 std::int64_t EventStore::revision() const {

@@ -106,6 +106,8 @@ class EventStore {
 
   Stats GetStats() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  MemoryUsage GetMemoryUsage() const ABSL_LOCKS_EXCLUDED(mu_);
+
   // The revision of the last stored event (0 when empty).
   std::int64_t revision() const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -184,8 +186,7 @@ class EventStore {
   std::deque<internal::EntityRec> entities_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::PlaceRec> places_ ABSL_GUARDED_BY(mu_);
   // Keys point into the records above, which never move.
-  absl::flat_hash_map<absl::string_view, std::uint32_t> event_index_
-      ABSL_GUARDED_BY(mu_);
+  internal::EventIdIndex event_index_ ABSL_GUARDED_BY(mu_){&events_};
   absl::flat_hash_map<absl::string_view, std::uint32_t> quote_index_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<absl::string_view, std::uint32_t> article_index_

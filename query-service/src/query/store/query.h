@@ -142,6 +142,13 @@ struct AppendResult {
   std::int64_t revision = 0;  // the store's revision after the append
 };
 
+// Approximate bytes held, by part (capacity, not just size).
+struct MemoryUsage {
+  std::int64_t event_columns = 0;  // hot columns and packed blobs
+  std::int64_t postings = 0;       // per-value event lists
+  std::int64_t other = 0;          // articles, quotes, entities, places, pool
+};
+
 struct Stats {
   std::int64_t articles = 0;
   std::int64_t events = 0;

@@ -1,0 +1,135 @@
+#include "query/service/article_writer.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "query/codec/model_codec.h"
+#include "query/codec/request_codec.h"
+
+namespace newsevents::query {
+namespace {
+
+// The store's deterministic rejections: a logged record the store refused
+// when it was first applied is refused again on replay, and skipped.
+bool IsRejection(const absl::Status& s) {
+  return s.code() == absl::StatusCode::kInvalidArgument ||
+         s.code() == absl::StatusCode::kAlreadyExists;
+}
+
+}  // namespace
+
+ArticleWriter::ArticleWriter(store::EventStore* store, ArticleWriterOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+ArticleWriter::~ArticleWriter() {
+  stop_.Notify();
+  if (snapshotter_.joinable()) snapshotter_.join();
+}
+
+absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
+    store::EventStore* store, ArticleWriterOptions options, RecoveryReport* report) {
+  std::unique_ptr<ArticleWriter> writer(new ArticleWriter(store, std::move(options)));
+  if (writer->options_.data_dir.empty()) return writer;
+
+  RecoveryReport local;
+  RecoveryReport* r = report != nullptr ? report : &local;
+  const absl::Time start = absl::Now();
+  durability::LogOptions log_options;
+  log_options.dir = writer->options_.data_dir;
+  log_options.segment_bytes = writer->options_.segment_bytes;
+  log_options.fs = writer->options_.fs;
+  absl::StatusOr<std::unique_ptr<durability::Log>> log = durability::Log::Open(
+      log_options,
+      [store, r](absl::string_view payload) -> absl::Status {
+        v1::AppendArticleRequest request;
+        if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+          return absl::DataLossError(
+              "a log record is not an AppendArticleRequest; the data folder was "
+              "written by an incompatible version");
+        }
+        absl::StatusOr<codec::AppendInput> in = codec::DecodeAppendArticle(request);
+        if (!in.ok()) {
+          ++r->skipped_records;
+          return absl::OkStatus();
+        }
+        absl::StatusOr<store::AppendResult> applied = store->AppendArticle(
+            std::move(in->article), std::move(in->events), std::move(in->quotes));
+        if (!applied.ok()) {
+          if (!IsRejection(applied.status())) return applied.status();
+          ++r->skipped_records;
+        }
+        return absl::OkStatus();
+      },
+      &r->log);
+  if (!log.ok()) return log.status();
+  writer->log_ = std::move(*log);
+  const store::Stats stats = store->GetStats();
+  r->articles = stats.articles;
+  r->events = stats.events;
+  r->elapsed = absl::Now() - start;
+  if (writer->options_.snapshot_check_interval > absl::ZeroDuration()) {
+    writer->snapshotter_ = std::thread([w = writer.get()] { w->SnapshotLoop(); });
+  }
+  return writer;
+}
+
+absl::StatusOr<store::AppendResult> ArticleWriter::Append(
+    const v1::AppendArticleRequest& request) {
+  absl::StatusOr<codec::AppendInput> in = codec::DecodeAppendArticle(request);
+  if (!in.ok()) return in.status();
+  if (log_ == nullptr) {
+    return store_->AppendArticle(std::move(in->article), std::move(in->events),
+                                 std::move(in->quotes));
+  }
+  // A retry of a stored article is answered without touching the disk.
+  if (store_->GetArticle(in->article.id).ok()) {
+    store::AppendResult result;
+    result.article_id = in->article.id;
+    result.duplicate = true;
+    result.revision = store_->revision();
+    return result;
+  }
+  absl::StatusOr<store::AppendResult> result;
+  absl::Status logged = log_->Commit(request.SerializeAsString(), [&]() -> absl::Status {
+    result = store_->AppendArticle(std::move(in->article), std::move(in->events),
+                                   std::move(in->quotes));
+    return result.status();
+  });
+  if (!logged.ok()) return logged;
+  return result;
+}
+
+absl::Status ArticleWriter::Snapshot() {
+  if (log_ == nullptr) {
+    return absl::FailedPreconditionError("the store is memory-only (no --data_dir)");
+  }
+  return log_->WriteSnapshot(
+      [this](const std::function<absl::Status(absl::string_view)>& emit,
+             const std::function<std::uint64_t()>& covered) -> absl::Status {
+        return store_->ExportArticles(
+            [&covered] { covered(); },
+            [&emit](const store::ArticleInfo& article, const std::vector<store::Event>& events,
+                    const std::vector<store::Quote>& quotes) -> absl::Status {
+              v1::AppendArticleRequest request;
+              codec::EncodeArticle(article, request.mutable_article());
+              for (const store::Event& e : events) codec::EncodeEvent(e, request.add_events());
+              for (const store::Quote& q : quotes) codec::EncodeQuote(q, request.add_quotes());
+              return emit(request.SerializeAsString());
+            });
+      });
+}
+
+void ArticleWriter::SnapshotLoop() {
+  while (!stop_.WaitForNotificationWithTimeout(options_.snapshot_check_interval)) {
+    if (log_->log_bytes() < options_.snapshot_after_bytes) continue;
+    const absl::Time start = absl::Now();
+    absl::Status s = Snapshot();
+    std::fprintf(stderr, "newsevents-query: snapshot %s in %s%s\n",
+                 s.ok() ? "written" : "failed",
+                 absl::FormatDuration(absl::Now() - start).c_str(),
+                 s.ok() ? "" : absl::StrCat(": ", s.message()).c_str());
+  }
+}
+
+}  // namespace newsevents::query
