@@ -375,11 +375,13 @@ class MentionFinder {
     if (nt.size() >= 2 && nt.back().cap) aliases_[nt.back().hash] = e;
   }
 
-  // A sequence of capitalised words starting at i (connectors allowed inside).
-  std::size_t CapSequence(std::size_t i, std::size_t end) const {
+  // A sequence of capitalised words starting at i (connectors allowed inside);
+  // it stops before a word that starts a known name.
+  std::size_t CapSequence(std::size_t i, std::size_t end) {
     std::size_t k = i;
     while (k < end && IsWord(k) && toks_[k].cap && !In(kMonths, toks_[k].lower) &&
-           !a_.tok_in_quote[k] == !a_.tok_in_quote[i]) {
+           !a_.tok_in_quote[k] == !a_.tok_in_quote[i] &&
+           (k == i || MatchNames(k, end, false).len == 0)) {
       ++k;
       if (k + 1 < end && (toks_[k].lower == "of" || toks_[k].lower == "for" ||
                           toks_[k].lower == "al" || toks_[k].lower == "bin" ||
@@ -393,6 +395,7 @@ class MentionFinder {
 
   // Person name after a title: a dictionary person or capitalised words.
   std::size_t PersonAfter(std::size_t k, std::size_t end, EntityRef* out) {
+    // (MatchNames may grow its cache: copy what is needed before calling again.)
     if (k >= end || !IsWord(k) || !toks_[k].cap) return 0;
     const Best& b = MatchNames(k, end, k == 0);
     for (const NameEntry& e : b.entries) {
@@ -618,6 +621,13 @@ class MentionFinder {
       } else if (len >= 2 && len <= 4 && !IsLocativePreposition(m.prep)) {
         m.entity.kind = EntityKind::kPerson;
       }
+      if (i > sent.tok_begin && a_.tok_mention[i - 1] >= 0 && m.entity.kind != EntityKind::kPerson) {
+        const Mention& prev = a_.mentions[static_cast<std::size_t>(a_.tok_mention[i - 1])];
+        if ((prev.demonym_adj || prev.entity.kind == EntityKind::kCountry) &&
+            !prev.entity.country.empty() && prev.te == i) {
+          m.entity.country = prev.entity.country;
+        }
+      }
       if (i == possessor_next_ && !possessor_country_.empty() && m.entity.country.empty() &&
           m.entity.kind != EntityKind::kPerson) {
         m.entity.country = possessor_country_;
@@ -704,6 +714,15 @@ class MentionFinder {
             return FinishNamed(std::move(comp), end);
           }
         }
+        if (chosen->kind == NameKind::kCountry && !poss && !locative) {
+          Mention comp;
+          SectorNoun sn;
+          if (after < end && MatchSector(after, end, &sn) > 0 && !sn.title &&
+              Compose(s, i, after, end, c, &comp)) {
+            comp.prep = m.prep;
+            return FinishNamed(std::move(comp), end);
+          }
+        }
         m.entity = EntityFromCountry(c, EntityKind::kCountry);
         if (chosen->kind == NameKind::kCapital) {
           m.entity.sector = "government";
@@ -782,6 +801,18 @@ class MentionFinder {
       if (k > 0 && k - 1 >= a_.seg.sentences[static_cast<std::size_t>(m.sentence)].tok_begin &&
           IsTriggerWord(k - 1)) {
         m.object_of_verb = true;
+      }
+    }
+    // "Rebels in the Ivory Coast", "workers of Serbia": the place's country.
+    for (std::size_t i = 0; i + 1 < a_.mentions.size(); ++i) {
+      Mention& m = a_.mentions[i];
+      if (!m.generic || !m.entity.country.empty()) continue;
+      const Mention& n = a_.mentions[i + 1];
+      if (n.sentence != m.sentence || n.tb > m.te + 3) continue;
+      if (n.prep != "in" && n.prep != "of" && n.prep != "from") continue;
+      const std::string& c = !n.place.country.empty() ? n.place.country : n.entity.country;
+      if (!c.empty() && (n.entity.kind == EntityKind::kCountry || !n.place.id.empty())) {
+        m.entity.country = c;
       }
     }
     // Focus region: the most mentioned first-level region or city.

@@ -6,6 +6,7 @@
 // Prints one table per data set: per-field precision, recall and F1 (or
 // accuracy where each item has exactly one gold value).
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +159,16 @@ void EvalPlover(const Extractor& ex, const std::string& path, int errors) {
     }
     const std::set<std::string> gs = r.HasMember("source") ? Codes(r["source"]) : std::set<std::string>();
     const std::set<std::string> gt = r.HasMember("target") ? Codes(r["target"]) : std::set<std::string>();
+    if (std::getenv("EVAL_SHOW_ACTORS") != nullptr && e != nullptr) {
+      for (const auto& g : gs) {
+        if (!ps.count(g)) {
+          std::string got;
+          for (const auto& a : e->actors) got += a.id + "/" + a.country + " ";
+          std::printf("  [actor] gold=%s got=%s :: %s\n", g.c_str(), got.c_str(),
+                      r["text"].GetString());
+        }
+      }
+    }
     score(gs, ps, &actor);
     score(gt, pt, &target);
   }
