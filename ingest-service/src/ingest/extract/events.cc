@@ -288,6 +288,17 @@ class EventFinder {
       const bool reduced = i > sent.tok_begin && MentionAt(i - 1) >= 0 &&
                            ByAgent(c.te, c.sentence, 2) != kNone;
       passive = BeAuxBefore(i, sent.tok_begin) || reduced;
+      // Headline passive: "Civilian killed in shelling" (no auxiliary, no
+      // object; a number or a name after the verb would make it active).
+      if (!passive && (c.flags & kTrigAgentive) && c.te < sent.tok_end &&
+          toks_[c.te].type != TokenType::kNumber && MentionAt(c.te) < 0 &&
+          RightScan(c.te, c.sentence, 0, false, nullptr) == kNone) {
+        bool object_number = false;
+        for (std::size_t j = c.te; j < sent.tok_end && j < c.te + 3; ++j) {
+          object_number |= toks_[j].type == TokenType::kNumber;
+        }
+        passive = !object_number;
+      }
     }
     const bool outcome = ev.type == EventType::kOutcome;
     if (c.form == TriggerForm::kNoun) {

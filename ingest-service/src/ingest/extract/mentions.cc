@@ -138,7 +138,8 @@ class MentionFinder {
           for (std::uint32_t v : values) {
             const NameEntry& e = res_.names().entries[v];
             if (e.acronym && !toks_[i].allcaps) continue;
-            if (len == 1 && (e.kind == NameKind::kPlace || e.kind == NameKind::kAdmin1Bare)) {
+            if (len == 1 && (e.kind == NameKind::kPlace || e.kind == NameKind::kAdmin1Bare ||
+                             e.kind == NameKind::kAdmin1)) {
               const bool loc = i > 0 && (IsLocativePreposition(toks_[i - 1].lower) ||
                                          toks_[i - 1].lower == "of" ||
                                          toks_[i - 1].lower == "from");
@@ -764,9 +765,25 @@ class MentionFinder {
       case NameKind::kAdmin1Bare:
         m.place = PlaceFromAdmin1(res_.admin1s()[chosen->index]);
         break;
-      case NameKind::kPlace:
-        m.place = PlaceFromPlace(res_.places()[chosen->index]);
+      case NameKind::kPlace: {
+        const Place& pl = res_.places()[chosen->index];
+        m.place = PlaceFromPlace(pl);
+        if (pl.capital_of >= 0 && !locative) {
+          // A capital standing for its government: "Kiev forces", "Kiev said".
+          const Country& c = res_.countries()[static_cast<std::size_t>(pl.capital_of)];
+          Mention comp;
+          const std::size_t k = poss ? after + 1 : after;
+          if (Compose(s, i, k, end, c, &comp)) {
+            comp.prep = m.prep;
+            comp.metonym = true;
+            return FinishNamed(std::move(comp), end);
+          }
+          m.entity = EntityFromCountry(c, EntityKind::kCountry);
+          m.entity.sector = "government";
+          m.metonym = true;
+        }
         break;
+      }
       case NameKind::kActor:
         m.entity = EntityFromActor(res_.actors()[chosen->index]);
         break;

@@ -265,6 +265,19 @@ absl::Status Resources::LoadGazetteer(const std::string& dir) {
       return t.status();
     }
   }
+  // Capitals among the places, so that aliases ("Kiev") stand for governments too.
+  {
+    absl::flat_hash_map<std::string, std::uint32_t> capital_key;
+    for (std::uint32_t c = 0; c < countries_.size(); ++c) {
+      if (!countries_[c].capital.empty()) {
+        capital_key[absl::StrCat(countries_[c].iso3, "/", FoldCase(countries_[c].capital))] = c;
+      }
+    }
+    for (Place& p : places_) {
+      auto it = capital_key.find(absl::StrCat(p.country_iso3, "/", FoldCase(p.name)));
+      if (it != capital_key.end()) p.capital_of = static_cast<int>(it->second);
+    }
+  }
   // actors.tsv (optional)
   {
     auto t = TsvTable::Read(dir + "/actors.tsv", {"id", "name", "kind"});

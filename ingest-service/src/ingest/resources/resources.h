@@ -41,6 +41,7 @@ struct Place {
   std::string id, name, country_iso3, admin1_id;
   double latitude = 0, longitude = 0;
   std::int64_t population = 0;
+  int capital_of = -1;  // index of the country whose capital this is, or -1
 };
 
 struct Actor {

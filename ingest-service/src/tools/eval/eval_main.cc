@@ -292,15 +292,26 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
     // The largest killed figure; vague and range figures count when their
     // interval overlaps the gold range.
     std::optional<ingest::FigureRef> killed;
+    // UCDP's first headline is its main source: prefer its figure; among
+    // several, the largest.
+    const std::size_t first_end = parts.empty() ? body.size() : parts[0].size();
     auto consider = [&](const ingest::FigureRef& f) {
       if (f.kind != ingest::FigureKind::kKilled) return;
-      if (!killed || f.low > killed->low) killed = f;
+      const bool first = f.span.start < first_end;
+      const bool best_first = killed && killed->span.start < first_end;
+      if (!killed || (first && !best_first) || (first == best_first && f.low > killed->low)) {
+        killed = f;
+      }
     };
     for (const auto& a : x.annotations) {
       if (a.kind == ingest::AnnotationRecord::Kind::kFigure) consider(a.figure);
     }
     for (const auto& e : x.events) {
       for (const auto& f : e.figures) consider(f);
+    }
+    if (!killed && std::getenv("EVAL_SHOW_MISSES") != nullptr) {
+      std::printf("  [deaths-miss] gold=[%lld,%lld] :: %s\n", static_cast<long long>(low),
+                  static_cast<long long>(high), headline.c_str());
     }
     if (killed) {
       ++fat_pred;
