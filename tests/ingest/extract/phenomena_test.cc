@@ -107,6 +107,26 @@ INSTANTIATE_TEST_SUITE_P(
         RoleCase{"Three Ukrainian soldiers were killed in the attack.", EventType::kOutcome, "",
                  "", "UKR"},
         RoleCase{"A Russian soldier died of his wounds.", EventType::kOutcome, "death", "", "RUS"},
+        // A capital's other spellings stand for the government too.
+        RoleCase{"Kiev forces shelled the village overnight.", EventType::kAssault, "shelling",
+                 "UKR", ""},
+        // Headline passives and singular victims.
+        RoleCase{"Civilian killed in shelling of Donetsk.", EventType::kOutcome, "death", "",
+                 "group:civilians"},
+        // Captured places are territory gains.
+        RoleCase{"Russian forces captured the town of Sudzha.", EventType::kAssault,
+                 "territory-gain", "RUS", ""},
+        // Announced acts: promises, threats and refusals.
+        RoleCase{"Turkey will withdraw its troops from Syria.", EventType::kAgree, "", "TUR",
+                 ""},
+        RoleCase{"Poland said it will impose sanctions on Russia.", EventType::kThreaten, "",
+                 "POL", ""},
+        RoleCase{"Greece will send aid to Syria if the fighting stops.", EventType::kThreaten,
+                 "", "GRC", ""},
+        RoleCase{"Iran did not accept the proposal.", EventType::kReject, "", "IRN", ""},
+        // Compound actors.
+        RoleCase{"France and Germany agreed to a ceasefire plan.", EventType::kAgree, "", "FRA",
+                 ""},
         // Coordinated verbs share their subject.
         RoleCase{"Russian forces shelled Kramatorsk and killed four civilians.",
                  EventType::kOutcome, "", "", "group:civilians"}));
@@ -423,6 +443,25 @@ TEST(RobustnessTest, EmptyAndHugeInputsFinish) {
   std::string mixed;
   for (int i = 0; i < 20000; ++i) mixed += "Mr. Russian forces \"attacked ";
   Extract(mixed);
+}
+
+TEST(CompoundTest, BothActorsAreKept) {
+  const Extraction x = Extract("France and Germany agreed to a ceasefire plan.");
+  const EventRecord* e = First(x, EventType::kAgree);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  ASSERT_EQ(e->actors.size(), 2u) << Describe(x);
+  EXPECT_EQ(e->actors[0].id, "country:FRA");
+  EXPECT_EQ(e->actors[1].id, "country:DEU");
+}
+
+TEST(FigureTest, SingularVictimCountsOne) {
+  const Extraction x = Extract("Civilian killed in shelling of Donetsk.");
+  const EventRecord* e = First(x, EventType::kOutcome);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  ASSERT_FALSE(e->figures.empty()) << Describe(x);
+  EXPECT_EQ(e->figures[0].kind, FigureKind::kKilled);
+  EXPECT_EQ(e->figures[0].low, 1);
+  EXPECT_EQ(e->place.id, "gn:709717");
 }
 
 TEST(IdsTest, ArticleIdIsStableAndShaped) {
