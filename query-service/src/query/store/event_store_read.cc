@@ -259,7 +259,6 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     }
     return out;
   }
-  std::vector<std::uint32_t> candidates;
   if (best.size() == 1) {
     const Postings& p = *best[0];
     auto first = std::lower_bound(p.begin(), p.end(), begin);
@@ -269,15 +268,29 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     }
     return out;
   }
+  // The union of several lists, in order and lazily (a limit may stop it
+  // early): a k-way merge over the lists' parts in [begin, end).
+  using Cursor = std::pair<Postings::const_iterator, Postings::const_iterator>;
+  std::vector<Cursor> cursors;
   for (const Postings* p : best) {
     auto first = std::lower_bound(p->begin(), p->end(), begin);
     auto last = std::lower_bound(first, p->end(), end);
-    candidates.insert(candidates.end(), first, last);
+    if (first != last) cursors.emplace_back(first, last);
   }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
-  for (std::uint32_t idx : candidates) {
+  auto later = [](const Cursor& a, const Cursor& b) { return *a.first > *b.first; };
+  std::make_heap(cursors.begin(), cursors.end(), later);
+  std::uint32_t previous = kNone;
+  while (!cursors.empty()) {
+    std::pop_heap(cursors.begin(), cursors.end(), later);
+    Cursor& c = cursors.back();
+    const std::uint32_t idx = *c.first++;
+    if (c.first == c.second) {
+      cursors.pop_back();
+    } else {
+      std::push_heap(cursors.begin(), cursors.end(), later);
+    }
+    if (idx == previous) continue;
+    previous = idx;
     if (take(idx)) break;
   }
   return out;
