@@ -2,6 +2,7 @@
 #include <array>
 #include <cstdio>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "ingest/extract/analysis.h"
 #include "xxhash.h"
@@ -32,9 +33,22 @@ constexpr absl::string_view kDeterminers[] = {
 
 }  // namespace
 
-bool IsPreposition(absl::string_view w) { return In(kPrepositions, w); }
-bool IsLocativePreposition(absl::string_view w) { return In(kLocative, w); }
-bool IsDeterminer(absl::string_view w) { return In(kDeterminers, w); }
+// Word sets are built on first use (thread-safe static initialisation).
+bool IsPreposition(absl::string_view w) {
+  static const auto* set = new absl::flat_hash_set<absl::string_view>(
+      std::begin(kPrepositions), std::end(kPrepositions));
+  return w.size() <= 10 && set->contains(w);
+}
+bool IsLocativePreposition(absl::string_view w) {
+  static const auto* set =
+      new absl::flat_hash_set<absl::string_view>(std::begin(kLocative), std::end(kLocative));
+  return w.size() <= 10 && set->contains(w);
+}
+bool IsDeterminer(absl::string_view w) {
+  static const auto* set =
+      new absl::flat_hash_set<absl::string_view>(std::begin(kDeterminers), std::end(kDeterminers));
+  return w.size() <= 7 && set->contains(w);
+}
 
 bool IsClauseBoundary(const Token& t) {
   if (t.type != TokenType::kPunct) return false;
@@ -94,8 +108,8 @@ void MarkQuotesAndClauses(Analysis& a) {
     const int sent = a.tok_sentence[i];
     const int para = sent >= 0 ? a.seg.sentences[static_cast<std::size_t>(sent)].paragraph : -1;
     if (open && para != open_para) open.reset();  // unclosed at paragraph end
-    const bool opening_mark = t.lower == "\u201C" || t.lower == "\u00AB";
-    const bool closing_mark = t.lower == "\u201D" || t.lower == "\u00BB";
+    const bool opening_mark = absl::string_view(t.lower) == "\u201C" || absl::string_view(t.lower) == "\u00AB";
+    const bool closing_mark = absl::string_view(t.lower) == "\u201D" || absl::string_view(t.lower) == "\u00BB";
     if (!open) {
       if (closing_mark) continue;
       open = i;

@@ -121,7 +121,7 @@ class EventFinder {
     for (std::size_t j = p; j > sent.tok_begin && budget-- > 0;) {
       --j;
       const Token& t = toks_[j];
-      if (t.lower == ";" || a_.tok_in_quote[j] != q) return kNone;
+      if (absl::string_view(t.lower) == ";" || a_.tok_in_quote[j] != q) return kNone;
       const int m = MentionAt(j);
       if (m >= 0) {
         const auto mi = static_cast<std::size_t>(m);
@@ -140,8 +140,8 @@ class EventFinder {
     for (std::size_t j = p; j < sent.tok_end && j < p + 12; ++j) {
       const Token& t = toks_[j];
       if (a_.tok_in_quote[j] != q) return kNone;
-      if (t.lower == ";" || t.lower == ":" || t.lower == "," || t.lower == "(" ||
-          t.lower == "\u2014") {
+      if (absl::string_view(t.lower) == ";" || absl::string_view(t.lower) == ":" || absl::string_view(t.lower) == "," || absl::string_view(t.lower) == "(" ||
+          absl::string_view(t.lower) == "\u2014") {
         return kNone;
       }
       const int m = MentionAt(j);
@@ -173,7 +173,7 @@ class EventFinder {
     const Sentence& sent = Sent(s);
     for (std::size_t j = p; j < sent.tok_end && j < p + window; ++j) {
       if (IsClauseBoundary(toks_[j])) return kNone;
-      if (toks_[j].lower == "by" && j + 1 < sent.tok_end) {
+      if (absl::string_view(toks_[j].lower) == "by" && j + 1 < sent.tok_end) {
         for (std::size_t k = j + 1; k < sent.tok_end && k < j + 4; ++k) {
           const int m = MentionAt(k);
           if (m >= 0 && !M(static_cast<std::size_t>(m)).entity.id.empty()) {
@@ -350,7 +350,7 @@ class EventFinder {
       if (actor != kNone && o != nullptr && c.tb - o->te <= 12 && !o->ev.actors.empty()) {
         bool joined = false;
         for (std::size_t k2 = o->te; k2 < c.tb; ++k2) {
-          joined |= toks_[k2].lower == "and" || toks_[k2].lower == ",";
+          joined |= absl::string_view(toks_[k2].lower) == "and" || absl::string_view(toks_[k2].lower) == ",";
         }
         for (const EntityRef& r : o->ev.recipients) {
           if (joined && r.span.start == M(actor).entity.span.start &&
@@ -955,7 +955,7 @@ class EventFinder {
         bool conditional = false;
         const Sentence& sent = Sent(cands_[i].sentence);
         for (std::size_t k = cands_[i].te; k < sent.tok_end && k < cands_[i].te + 30; ++k) {
-          conditional |= toks_[k].lower == "unless" || toks_[k].lower == "if";
+          conditional |= absl::string_view(toks_[k].lower) == "unless" || absl::string_view(toks_[k].lower) == "if";
         }
         if (conditional || t == EventType::kSanction || t == EventType::kCoerce ||
             t == EventType::kAssault || t == EventType::kProtest) {

@@ -102,8 +102,8 @@ class FigureFinder {
       }
       n.value = static_cast<double>(w->low);
       n.len = len;
-      n.article = (t.lower == "a" || t.lower == "an" || t.lower == "single" ||
-                   t.lower == "lone") && len == 1;
+      n.article = (absl::string_view(t.lower) == "a" || absl::string_view(t.lower) == "an" || absl::string_view(t.lower) == "single" ||
+                   absl::string_view(t.lower) == "lone") && len == 1;
     } else {
       return n;
     }
@@ -147,7 +147,7 @@ class FigureFinder {
           return j;
         }
       }
-      if (t.type == TokenType::kWord && (IsPreposition(t.lower) && t.lower != "of")) break;
+      if (t.type == TokenType::kWord && (IsPreposition(t.lower) && absl::string_view(t.lower) != "of")) break;
     }
     return std::string::npos;
   }
@@ -170,7 +170,7 @@ class FigureFinder {
     };
     FigureKind k = FigureKind::kUnspecified;
     for (std::size_t j = after_head; j < end && j < after_head + 8; ++j) {
-      if (IsClauseBoundary(toks_[j]) && toks_[j].lower != "-") break;
+      if (IsClauseBoundary(toks_[j]) && absl::string_view(toks_[j].lower) != "-") break;
       if (trig_at(j, &k)) return k;
     }
     for (std::size_t j = num_start; j > sb && j + 4 > num_start; --j) {
@@ -198,27 +198,27 @@ class FigureFinder {
       k += len;
     }
     bool between = false;
-    if (k < end && toks_[k].lower == "between") {
+    if (k < end && absl::string_view(toks_[k].lower) == "between") {
       between = true;
       ++k;
     }
     Num n = ParseNumber(k, end);
     if (n.len == 0) return k > i ? k : i + 1;
     // Skip money, percentages and plain years.
-    if (k > sent.tok_begin && (toks_[k - 1].lower == "$" || toks_[k - 1].lower == "\u20ac" ||
-                               toks_[k - 1].lower == "\u00a3")) {
+    if (k > sent.tok_begin && (absl::string_view(toks_[k - 1].lower) == "$" || absl::string_view(toks_[k - 1].lower) == "\u20ac" ||
+                               absl::string_view(toks_[k - 1].lower) == "\u00a3")) {
       return k + n.len;
     }
     std::size_t p = k + n.len;
-    if (p < end && (toks_[p].lower == "%" || toks_[p].lower == "percent" ||
-                    toks_[p].lower == "per")) {
+    if (p < end && (absl::string_view(toks_[p].lower) == "%" || absl::string_view(toks_[p].lower) == "percent" ||
+                    absl::string_view(toks_[p].lower) == "per")) {
       return p + 1;
     }
     double high_value = n.value;
     bool range = false;
-    if (p + 1 < end && (toks_[p].lower == "to" || toks_[p].lower == "-" ||
-                        toks_[p].lower == "\u2013" || (between && toks_[p].lower == "and") ||
-                        toks_[p].lower == "or")) {
+    if (p + 1 < end && (absl::string_view(toks_[p].lower) == "to" || absl::string_view(toks_[p].lower) == "-" ||
+                        absl::string_view(toks_[p].lower) == "\u2013" || (between && absl::string_view(toks_[p].lower) == "and") ||
+                        absl::string_view(toks_[p].lower) == "or")) {
       Num m = ParseNumber(p + 1, end);
       if (m.len > 0 && !m.vague && !n.vague && m.value >= n.value) {
         // "1.5 to 2 million": the multiplier of the second applies to the first.
@@ -238,7 +238,7 @@ class FigureFinder {
       FigureKind vk = VerbKind(k, k, sent.tok_begin, end);
       for (std::size_t j = k; vk == FigureKind::kUnspecified && j > sent.tok_begin && j + 5 > k;
            --j) {
-        if (toks_[j - 1].lower == "toll") vk = FigureKind::kKilled;
+        if (absl::string_view(toks_[j - 1].lower) == "toll") vk = FigureKind::kKilled;
       }
       if (vk == FigureKind::kUnspecified) return p;
       h = p - 1;

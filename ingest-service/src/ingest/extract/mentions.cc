@@ -141,8 +141,8 @@ class MentionFinder {
             if (len == 1 && (e.kind == NameKind::kPlace || e.kind == NameKind::kAdmin1Bare ||
                              e.kind == NameKind::kAdmin1)) {
               const bool loc = i > 0 && (IsLocativePreposition(toks_[i - 1].lower) ||
-                                         toks_[i - 1].lower == "of" ||
-                                         toks_[i - 1].lower == "from");
+                                         absl::string_view(toks_[i - 1].lower) == "of" ||
+                                         absl::string_view(toks_[i - 1].lower) == "from");
               if (IsLexiconWord(i)) continue;
               if (!loc && !label) {
                 const std::int64_t pop = e.kind == NameKind::kPlace
@@ -206,7 +206,7 @@ class MentionFinder {
         --k;
         continue;
       }
-      if (t.lower == "of" && k >= 2 && In(kPlaceNouns, toks_[k - 2].lower)) {
+      if (absl::string_view(t.lower) == "of" && k >= 2 && In(kPlaceNouns, toks_[k - 2].lower)) {
         const absl::string_view noun = toks_[k - 2].lower;
         if (noun == "city" || noun == "town" || noun == "village" || noun == "capital" ||
             noun == "port" || noun == "settlement") {
@@ -384,9 +384,9 @@ class MentionFinder {
            !a_.tok_in_quote[k] == !a_.tok_in_quote[i] &&
            (k == i || MatchNames(k, end, false).len == 0)) {
       ++k;
-      if (k + 1 < end && (toks_[k].lower == "of" || toks_[k].lower == "for" ||
-                          toks_[k].lower == "al" || toks_[k].lower == "bin" ||
-                          toks_[k].lower == "de") &&
+      if (k + 1 < end && (absl::string_view(toks_[k].lower) == "of" || absl::string_view(toks_[k].lower) == "for" ||
+                          absl::string_view(toks_[k].lower) == "al" || absl::string_view(toks_[k].lower) == "bin" ||
+                          absl::string_view(toks_[k].lower) == "de") &&
           IsWord(k + 1) && toks_[k + 1].cap) {
         ++k;
       }
@@ -504,9 +504,9 @@ class MentionFinder {
 
     // Pronouns.
     if (!a_.tok_in_quote[i] &&
-        (t.lower == "he" || t.lower == "she" || t.lower == "him" || t.lower == "they" ||
-         t.lower == "them")) {
-      const bool person = t.lower == "he" || t.lower == "she" || t.lower == "him";
+        (absl::string_view(t.lower) == "he" || absl::string_view(t.lower) == "she" || absl::string_view(t.lower) == "him" || absl::string_view(t.lower) == "they" ||
+         absl::string_view(t.lower) == "them")) {
+      const bool person = absl::string_view(t.lower) == "he" || absl::string_view(t.lower) == "she" || absl::string_view(t.lower) == "him";
       if (const Mention* ante = Antecedent(person, true, "", EntityKind::kGroup)) {
         Mention m;
         m.sentence = s;
@@ -543,7 +543,7 @@ class MentionFinder {
     const std::size_t slen = MatchSector(i, end, &sn);
     if (slen > 0 && sn.title && t.cap) {
       std::size_t k = i + slen;
-      if (k < end && toks_[k].lower == ".") ++k;
+      if (k < end && absl::string_view(toks_[k].lower) == ".") ++k;
       EntityRef person;
       const std::size_t plen = PersonAfter(k, end, &person);
       if (plen > 0) {
@@ -560,7 +560,7 @@ class MentionFinder {
     // Sector nouns alone: definite ones corefer, others stay generic.
     if (slen > 0 && !a_.tok_in_quote[i]) {
       const bool definite = i > sent.tok_begin && IsDeterminer(toks_[i - 1].lower) &&
-                            toks_[i - 1].lower != "a" && toks_[i - 1].lower != "an";
+                            absl::string_view(toks_[i - 1].lower) != "a" && absl::string_view(toks_[i - 1].lower) != "an";
       Mention m;
       m.sentence = s;
       m.tb = i;
@@ -663,7 +663,7 @@ class MentionFinder {
       m.possessor = true;
       ++k;
     }
-    if (k + 2 < end && toks_[k].lower == "(" && toks_[k + 1].allcaps && toks_[k + 2].lower == ")" &&
+    if (k + 2 < end && absl::string_view(toks_[k].lower) == "(" && toks_[k + 1].allcaps && absl::string_view(toks_[k + 2].lower) == ")" &&
         !m.entity.id.empty()) {
       aliases_[toks_[k + 1].hash] = m.entity;
       AddMention(std::move(m));
@@ -799,8 +799,8 @@ class MentionFinder {
       if (!m.demonym_adj || n.entity.sector.empty() || n.entity.kind == EntityKind::kPerson) {
         continue;
       }
-      if (n.tb != m.te + 1 || (toks_[m.te].lower != "and" && toks_[m.te].lower != "or" &&
-                               toks_[m.te].lower != ",")) {
+      if (n.tb != m.te + 1 || (absl::string_view(toks_[m.te].lower) != "and" && absl::string_view(toks_[m.te].lower) != "or" &&
+                               absl::string_view(toks_[m.te].lower) != ",")) {
         continue;
       }
       m.entity.sector = n.entity.sector;

@@ -53,7 +53,7 @@ class QuoteFinder {
     int budget = 40;
     for (std::size_t j = p; j > sb && budget-- > 0;) {
       --j;
-      if (a_.tok_in_quote[j] || toks_[j].lower == ";") return kNone;
+      if (a_.tok_in_quote[j] || absl::string_view(toks_[j].lower) == ";") return kNone;
       const int m = a_.tok_mention[j];
       if (m >= 0) {
         const auto mi = static_cast<std::size_t>(m);
@@ -78,7 +78,7 @@ class QuoteFinder {
     }
     // After the quote: '"...," X said' or '"...," said X'.
     std::size_t k = q.close + 1;
-    if (k < end && (toks_[k].lower == "," || toks_[k].lower == ".")) ++k;
+    if (k < end && (absl::string_view(toks_[k].lower) == "," || absl::string_view(toks_[k].lower) == ".")) ++k;
     if (k < end) {
       const int m = a_.tok_mention[k];
       if (m >= 0 && Speakerish(static_cast<std::size_t>(m))) {
@@ -86,8 +86,8 @@ class QuoteFinder {
         std::size_t a2 = after;
         // "X has said", "X told reporters"
         while (a2 < end && a2 < after + 2 &&
-               (toks_[a2].lower == "has" || toks_[a2].lower == "had" ||
-                toks_[a2].lower == "later")) {
+               (absl::string_view(toks_[a2].lower) == "has" || absl::string_view(toks_[a2].lower) == "had" ||
+                absl::string_view(toks_[a2].lower) == "later")) {
           ++a2;
         }
         if (const std::size_t len = CueAt(a2, end); len > 0) {
@@ -111,7 +111,7 @@ class QuoteFinder {
     const std::size_t sb =
         os >= 0 ? a_.seg.sentences[static_cast<std::size_t>(os)].tok_begin : 0;
     std::size_t j = q.open;
-    while (j > sb && (toks_[j - 1].lower == "," || toks_[j - 1].lower == ":")) --j;
+    while (j > sb && (absl::string_view(toks_[j - 1].lower) == "," || absl::string_view(toks_[j - 1].lower) == ":")) --j;
     for (std::size_t back = 1; back <= 3 && j >= sb + back; ++back) {
       const std::size_t start = j - back;
       if (CueAt(start, j) == back) {

@@ -90,7 +90,7 @@ Segmentation Segment(absl::string_view body, const Resources& res) {
       const Token& prev = toks[tj - 1];
       const Token& next = toks[tj];
       bool merge = false;
-      if (!newline && prev.lower == "." && tj >= ti + 2) {
+      if (!newline && absl::string_view(prev.lower) == "." && tj >= ti + 2) {
         const Token& word = toks[tj - 2];
         if (word.end == prev.start) {
           auto ab = res.Abbreviation(word.lower);

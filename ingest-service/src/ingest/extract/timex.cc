@@ -56,8 +56,8 @@ class TimeFinder {
           if (p == "since" || p == "starting" || p == "beginning") {
             te.ref.open_end = true;
             te.tb = b - 1;
-          } else if (p == "as" && b >= sent.tok_begin + 3 && toks_[b - 2].lower == "early" &&
-                     toks_[b - 3].lower == "as") {
+          } else if (p == "as" && b >= sent.tok_begin + 3 && absl::string_view(toks_[b - 2].lower) == "early" &&
+                     absl::string_view(toks_[b - 3].lower) == "as") {
             te.ref.open_end = true;
             te.tb = b - 3;
           } else if (p == "until" || p == "till") {
@@ -83,7 +83,7 @@ class TimeFinder {
     for (const MonthName& m : kMonthNames) {
       if (t.lower != m.name) continue;
       *len = 1;
-      if (m.abbrev && i + 1 < end && toks_[i + 1].lower == "." &&
+      if (m.abbrev && i + 1 < end && absl::string_view(toks_[i + 1].lower) == "." &&
           toks_[i + 1].start == t.end) {
         *len = 2;
       }
@@ -177,7 +177,7 @@ class TimeFinder {
       const absl::string_view w = t.lower;
       if (w != "yesterday" && w != "today" && w != "tonight" && w != "tomorrow" &&
           w != "last" && w != "this" && w != "next" && w != "past" && w != "earlier" &&
-          !(i + 2 < end && toks_[i + 2].lower == "ago")) {
+          !(i + 2 < end && absl::string_view(toks_[i + 2].lower) == "ago")) {
         return 0;
       }
     }
@@ -214,7 +214,7 @@ class TimeFinder {
         if (int d = Day(k); d > 0) {
           std::size_t len = k + 1 - i;
           std::size_t y_at = k + 1;
-          if (y_at < end && toks_[y_at].lower == ",") ++y_at;
+          if (y_at < end && absl::string_view(toks_[y_at].lower) == ",") ++y_at;
           if (y_at < end) {
             if (int y = Year(y_at); y > 0) {
               SetDay(absl::CivilDay(y, m, d), r);
@@ -247,8 +247,8 @@ class TimeFinder {
     // Weekdays.
     for (int wd = 0; wd < 7; ++wd) {
       if (w != kWeekdays[wd] || !t.cap) continue;
-      const bool last = i > 0 && toks_[i - 1].lower == "last";
-      const bool next = i > 0 && toks_[i - 1].lower == "next";
+      const bool last = i > 0 && absl::string_view(toks_[i - 1].lower) == "last";
+      const bool next = i > 0 && absl::string_view(toks_[i - 1].lower) == "next";
       absl::CivilDay d;
       if (next || (future_ && !last)) {
         int diff = (wd - pwd + 7) % 7;
@@ -285,7 +285,7 @@ class TimeFinder {
       std::size_t k = i + 1;
       int shift = (w == "last" || w == "past") ? -1 : (w == "next" ? 1 : 0);
       if (w == "earlier") {
-        if (toks_[k].lower != "this" || k + 1 >= end) return 0;
+        if (absl::string_view(toks_[k].lower) != "this" || k + 1 >= end) return 0;
         ++k;
       }
       const absl::string_view unit = toks_[k].lower;
@@ -315,7 +315,7 @@ class TimeFinder {
       return 0;
     }
     // N days/weeks ago
-    if (i + 2 < end && toks_[i + 2].lower == "ago") {
+    if (i + 2 < end && absl::string_view(toks_[i + 2].lower) == "ago") {
       int n = 0;
       if (t.type == TokenType::kNumber) {
         if (!absl::SimpleAtoi(w, &n)) return 0;
