@@ -144,6 +144,15 @@ TEST_F(SubscriptionTest, NoCallbackAfterDestruction) {
   EXPECT_EQ(ready.load(), 0);
 }
 
+TEST_F(SubscriptionTest, FromRevisionAheadOfTheStoreSkipsUpToIt) {
+  auto store = MakeStore();
+  auto sub = store->Subscribe({}, 2, [] {});
+  ASSERT_TRUE(sub.ok());
+  Batch b = Protests("art_a", 4);
+  ASSERT_TRUE(store->AppendArticle(b.article, b.events, {}).ok());
+  EXPECT_THAT(DrainIds(**sub), ElementsAre("art_a-2", "art_a-3"));
+}
+
 TEST_F(SubscriptionTest, RejectsNegativeFromRevision) {
   auto store = MakeStore();
   auto sub = store->Subscribe({}, -1, [] {});

@@ -632,6 +632,7 @@ absl::StatusOr<std::unique_ptr<Subscription>> EventStore::Subscribe(
   {
     absl::MutexLock lock(&state->mu);
     state->replay_end = now;
+    state->live_after = std::max(now, from_revision);
     state->replay_next = from_revision > 0 ? from_revision + 1 : now + 1;
   }
   subs_.push_back(state);
@@ -667,7 +668,7 @@ void EventStore::Deliver(std::int64_t from, std::int64_t to) {
       absl::MutexLock lock(&s.mu);
       if (s.detached || !s.cancelled.ok() || s.overflowed) continue;
       for (std::int64_t rev : matched[k]) {
-        if (rev <= s.replay_end) continue;
+        if (rev <= s.live_after) continue;
         if (s.live.size() >= s.capacity) {
           s.overflowed = true;
           s.resume_revision = rev - 1;

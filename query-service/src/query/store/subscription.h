@@ -42,9 +42,11 @@ struct SubscriptionState {
   // Replay of stored events: revisions [replay_next, replay_end] are still
   // to be scanned; `replayed` holds the matches read but not yet taken.
   std::int64_t replay_next ABSL_GUARDED_BY(mu) = 1;
-  // The store's revision when the subscription was registered: live
-  // delivery covers the larger revisions only.
+  // The store's revision when the subscription was registered.
   std::int64_t replay_end ABSL_GUARDED_BY(mu) = 0;
+  // Live delivery covers larger revisions only: max(replay_end,
+  // from_revision), as the client has seen up to from_revision.
+  std::int64_t live_after ABSL_GUARDED_BY(mu) = 0;
   std::deque<Event> replayed ABSL_GUARDED_BY(mu);
   std::deque<std::int64_t> live ABSL_GUARDED_BY(mu);  // matching revisions
   // Set when `live` was full: every matching event up to resume_revision
