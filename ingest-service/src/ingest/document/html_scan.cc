@@ -126,12 +126,13 @@ bool IsGroupBoundary(int group, absl::string_view name) {
       return OneOf(name, {"button", "td", "th", "caption", "object", "applet",
                           "marquee"});
     case 2:  // li
-      return OneOf(name, {"ul", "ol", "td", "th"});
     case 3:  // dd, dt
-      return OneOf(name, {"dl", "td", "th"});
+      // Any special element but address, div and p stops the search.
+      return IsSpecial(name) && name != "address" && name != "div" &&
+             name != "p";
     case 7:  // option
     case 8:  // optgroup
-      return name == "select";
+      return true;  // only the current node is closed
     case 9:  // ruby annotations
       return name == "ruby";
     default:
@@ -301,6 +302,7 @@ class Scanner {
       if (IsGroupBoundary(group, stack_[k].name)) return;
     }
   }
+
 
   // The adoption agency for an open formatting element: without a special
   // element above it, everything above it closes; with one, only the

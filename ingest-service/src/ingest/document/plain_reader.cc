@@ -94,24 +94,34 @@ bool IsMinorWord(absl::string_view word) {
   return false;
 }
 
-// Markdown ATX heading level ("## X" -> 2), 0 when not one.
+// The text of a Markdown ATX heading line ("## X ##" -> "X") and its level
+// (2), or level 0 when the line is not one (an empty heading is not one).
+absl::string_view MarkdownHeading(absl::string_view line, int* level) {
+  std::size_t hashes = 0;
+  while (hashes < line.size() && line[hashes] == '#') ++hashes;
+  *level = 0;
+  if (hashes == 0 || hashes > 6 || hashes >= line.size() ||
+      line[hashes] != ' ') {
+    return line;
+  }
+  absl::string_view text = line.substr(hashes + 1);
+  // Optional closing sequence: "## Heading ##".
+  while (!text.empty() && text.back() == '#') text.remove_suffix(1);
+  text = absl::StripTrailingAsciiWhitespace(text);
+  if (text.empty()) return line;
+  *level = static_cast<int>(hashes);
+  return text;
+}
+
 int MarkdownLevel(absl::string_view line) {
   int level = 0;
-  while (level < static_cast<int>(line.size()) && line[level] == '#') ++level;
-  if (level == 0 || level > 6 || level >= static_cast<int>(line.size()) ||
-      line[level] != ' ') {
-    return 0;
-  }
+  MarkdownHeading(line, &level);
   return level;
 }
 
 absl::string_view MarkdownText(absl::string_view line) {
-  const int level = MarkdownLevel(line);
-  if (level == 0) return line;
-  line.remove_prefix(static_cast<std::size_t>(level) + 1);
-  // Optional closing sequence: "## Heading ##".
-  while (!line.empty() && line.back() == '#') line.remove_suffix(1);
-  return absl::StripTrailingAsciiWhitespace(line);
+  int level = 0;
+  return MarkdownHeading(line, &level);
 }
 
 // A headline: a short line that does not end like a sentence.
