@@ -249,8 +249,8 @@ check_events_survived() {
 step "install Docker" install_docker
 step "start the Docker daemon" start_dockerd
 step "base image debian:bookworm-slim" deploy/scripts/docker-base-image.sh
-step "build the image $NEWSEVENTS_IMAGE" build_image
 step "host ports free" check_ports_free
+step "build the image $NEWSEVENTS_IMAGE" build_image
 step "docker-compose up" compose_start
 step "query-service healthy" wait_healthy query-service
 step "ingest-service healthy" wait_healthy ingest-service
