@@ -100,17 +100,18 @@ void MarkQuotesAndClauses(Analysis& a) {
     }
   }
   // Quotes: curly marks pair up; straight marks alternate within a paragraph.
-  std::optional<std::size_t> open;
+  constexpr std::size_t kNoOpen = static_cast<std::size_t>(-1);
+  std::size_t open = kNoOpen;
   int open_para = -1;
   for (std::size_t i = 0; i < n; ++i) {
     const Token& t = toks[i];
     if (t.type != TokenType::kPunct || !IsQuoteMark(t.lower)) continue;
     const int sent = a.tok_sentence[i];
     const int para = sent >= 0 ? a.seg.sentences[static_cast<std::size_t>(sent)].paragraph : -1;
-    if (open && para != open_para) open.reset();  // unclosed at paragraph end
+    if (open != kNoOpen && para != open_para) open = kNoOpen;  // unclosed at paragraph end
     const bool opening_mark = absl::string_view(t.lower) == "\u201C" || absl::string_view(t.lower) == "\u00AB";
     const bool closing_mark = absl::string_view(t.lower) == "\u201D" || absl::string_view(t.lower) == "\u00BB";
-    if (!open) {
+    if (open == kNoOpen) {
       if (closing_mark) continue;
       open = i;
       open_para = para;
@@ -122,9 +123,9 @@ void MarkQuotesAndClauses(Analysis& a) {
       continue;
     }
     QuoteSpan q;
-    q.open = *open;
+    q.open = open;
     q.close = i;
-    q.start = toks[*open].end;
+    q.start = toks[open].end;
     q.end = t.start;
     while (q.start < q.end && (a.body[q.start] == ' ' || a.body[q.start] == '\n')) ++q.start;
     while (q.end > q.start && (a.body[q.end - 1] == ' ' || a.body[q.end - 1] == '\n' ||
@@ -132,14 +133,14 @@ void MarkQuotesAndClauses(Analysis& a) {
       --q.end;
     }
     int words = 0;
-    for (std::size_t k = *open + 1; k < i; ++k) {
+    for (std::size_t k = open + 1; k < i; ++k) {
       if (toks[k].type == TokenType::kWord || toks[k].type == TokenType::kNumber) ++words;
     }
     if (words >= 3) {
-      for (std::size_t k = *open; k <= i; ++k) a.tok_in_quote[k] = true;
+      for (std::size_t k = open; k <= i; ++k) a.tok_in_quote[k] = true;
       a.quotes.push_back(q);
     }
-    open.reset();
+    open = kNoOpen;
   }
 }
 

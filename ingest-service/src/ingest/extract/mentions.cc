@@ -596,8 +596,7 @@ class MentionFinder {
       if (at_start) {
         const std::size_t k = i + len;
         const bool verb_follows =
-            k < end && (In(kVerbCues, toks_[k].lower) || IsTriggerWord(k) ||
-                        res_.reporting().index.size() > 0 && IsReportingWord(k));
+            k < end && (In(kVerbCues, toks_[k].lower) || IsTriggerWord(k) || IsReportingWord(k));
         if (!verb_follows) return i + len;
       }
       const std::string name = SpanText(i, i + len);
