@@ -14,7 +14,10 @@
 //
 // Thread-safety: all methods may be called concurrently. Appends are
 // serialised; readers run in parallel with each other and with an append's
-// preparation, and wait only for the short step that publishes it.
+// validation, and wait only for the step that publishes it: interning and
+// index updates for that one article, plus, now and then, the growth of a
+// hash index (proportional to the store's size; columns grow in chunks and
+// never copy).
 #ifndef NEWSEVENTS_QUERY_STORE_EVENT_STORE_H_
 #define NEWSEVENTS_QUERY_STORE_EVENT_STORE_H_
 
