@@ -626,9 +626,41 @@ class EventFinder {
     Modality modality = Modality::kAsserted;
   };
 
-  Attribution Attribute(const Cand& c) const {
+  struct CueHit {
+    std::size_t pos, len;
+    const ReportingCue* cue;
+  };
+  // Reporting cues of one sentence, found once and shared by its events.
+  const std::vector<CueHit>& CuesOf(int s) {
+    if (cue_sentence_ == s) return cue_hits_;
+    cue_sentence_ = s;
+    cue_hits_.clear();
+    const Sentence& sent = Sent(s);
+    for (std::size_t i = sent.tok_begin; i < sent.tok_end;) {
+      std::size_t len = 0;
+      const ReportingCue* cue = nullptr;
+      if (!a_.tok_in_quote[i] && toks_[i].type == TokenType::kWord) {
+        res_.reporting().index.ForEachMatch(
+            sent.tok_end - i, [&](std::size_t k) { return toks_[i + k].hash; },
+            [&](std::size_t l, const std::vector<std::uint32_t>& v) {
+              len = l;
+              cue = &res_.reporting().entries[v.front()];
+            });
+      }
+      if (len == 0) {
+        ++i;
+        continue;
+      }
+      cue_hits_.push_back(CueHit{i, len, cue});
+      i += len;
+    }
+    return cue_hits_;
+  }
+
+  Attribution Attribute(const Cand& c) {
     Attribution out;
     const Sentence& sent = Sent(c.sentence);
+    const std::vector<CueHit>& hits = CuesOf(c.sentence);
     std::size_t verb_before = kNone, verb_after = kNone;
     EntityRef verb_before_src, verb_after_src;
     Modality verb_before_mod = Modality::kReported, verb_after_mod = Modality::kReported;
@@ -636,21 +668,15 @@ class EventFinder {
     Modality unattributed_mod = Modality::kReported;
     const std::size_t lo = c.tb > sent.tok_begin + 60 ? c.tb - 60 : sent.tok_begin;
     const std::size_t hi = std::min(sent.tok_end, c.te + 40);
-    for (std::size_t i = lo; i < hi;) {
-      if (a_.tok_in_quote[i] || (i >= c.tb && i < c.te)) {
-        ++i;
-        continue;
-      }
-      std::size_t len = 0;
-      const ReportingCue* cue = nullptr;
-      res_.reporting().index.ForEachMatch(
-          hi - i, [&](std::size_t k) { return toks_[i + k].hash; },
-          [&](std::size_t l, const std::vector<std::uint32_t>& v) {
-            len = l;
-            cue = &res_.reporting().entries[v.front()];
-          });
-      if (len == 0 || (MentionAt(i) >= 0 && !M(static_cast<std::size_t>(MentionAt(i))).generic)) {
-        ++i;
+    auto first = std::lower_bound(hits.begin(), hits.end(), lo,
+                                  [](const CueHit& h, std::size_t v) { return h.pos < v; });
+    for (auto it = first; it != hits.end() && it->pos < hi; ++it) {
+      const std::size_t i = it->pos;
+      const std::size_t len = it->len;
+      const ReportingCue* cue = it->cue;
+      // Cues overlapping the trigger ("warned" as THREATEN) or inside a name.
+      if ((i + len > c.tb && i < c.te) ||
+          (MentionAt(i) >= 0 && !M(static_cast<std::size_t>(MentionAt(i))).generic)) {
         continue;
       }
       switch (cue->kind) {
@@ -714,7 +740,6 @@ class EventFinder {
           }
           break;
       }
-      i += len;
     }
     if (!out.source.id.empty()) return out;
     if (verb_before != kNone) {
@@ -994,8 +1019,14 @@ class EventFinder {
     if (e.id.empty()) return "";
     if (e.id.rfind("group:", 0) == 0) return e.text.empty() ? e.name : e.text;
     std::string s = e.name;
-    if (e.count == 1 && e.kind != EntityKind::kPerson && !e.sector.empty()) {
-      return absl::StrCat("a ", e.name, " (", e.sector, ") individual");
+    if (e.count == 1 && e.kind != EntityKind::kPerson && !e.text.empty() &&
+        e.text.size() < 60) {
+      // "a North Korean soldier": the words say it best.
+      std::string t = e.text;
+      if (t.size() > 4 && (t.compare(0, 4, "The ") == 0 || t.compare(0, 4, "the ") == 0)) {
+        t = "a " + t.substr(4);
+      }
+      return t;
     }
     if (!e.sector.empty() && e.kind != EntityKind::kPerson &&
         e.kind != EntityKind::kOrganization) {
@@ -1055,6 +1086,8 @@ class EventFinder {
   const std::vector<Token>& toks_;
   std::vector<Cand> cands_;
   std::vector<Cand> assaults_;
+  std::vector<CueHit> cue_hits_;
+  int cue_sentence_ = -1;
 };
 
 }  // namespace

@@ -110,6 +110,7 @@ bool IsQuoteMark(absl::string_view t) {
 
 void Tokenize(absl::string_view s, std::size_t base, std::vector<Token>* out) {
   const std::size_t n = s.size();
+  out->reserve(out->size() + n / 5 + 1);  // about one token per five bytes
   std::size_t i = 0;
   auto emit = [&](std::size_t b, std::size_t e, TokenType type) {
     Token t;
