@@ -1,7 +1,7 @@
 // newsevents-eval: measures the extractor against gold-labelled data sets.
 //
 //   newsevents-eval [--resources DIR] [--plover FILE.json] [--ucdp FILE.csv]
-//                   [--giveme DIR] [--errors N]
+//                   [--giveme DIR] [--errors N] [--dump ARTICLE.txt]
 //
 // Prints one table per data set: per-field precision, recall and F1 (or
 // accuracy where each item has exactly one gold value).
@@ -447,12 +447,31 @@ void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
               phrase_found ? static_cast<double>(phrase_ok) / phrase_found : 0, phrases);
 }
 
+// Prints what the extractor finds in one plain-text article (reference layout).
+void Dump(const Extractor& ex, const std::string& path) {
+  auto doc = ingest::ReadDocument(ReadFile(path), "text/plain");
+  if (!doc.ok()) {
+    std::printf("%s: %s\n", path.c_str(), std::string(doc.status().message()).c_str());
+    return;
+  }
+  const Extraction x = ex.Extract(*doc, ingest::DeriveArticleId(*doc));
+  for (const EventRecord& e : x.events) {
+    std::printf("%s %-9s %-14s %-9s %.2f  %s\n", e.id.c_str(), ingest::EventTypeName(e.type),
+                e.mode.c_str(), ingest::ModalityName(e.modality), e.confidence,
+                e.summary.c_str());
+  }
+  for (const auto& q : x.quotes) {
+    std::printf("%s speaker=%s cue=%s events=%zu \"%s\"\n", q.id.c_str(),
+                q.speaker.name.c_str(), q.cue.c_str(), q.event_ids.size(), q.text.c_str());
+  }
+}
+
 }  // namespace
 }  // namespace newsevents::tools
 
 int main(int argc, char** argv) {
   std::string resources = NEWSEVENTS_DEFAULT_RESOURCES;
-  std::string plover, ucdp, giveme;
+  std::string plover, ucdp, giveme, dump;
   int errors = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -461,15 +480,16 @@ int main(int argc, char** argv) {
     else if (k == "--ucdp") ucdp = v;
     else if (k == "--giveme") giveme = v;
     else if (k == "--errors") errors = std::atoi(v.c_str());
+    else if (k == "--dump") dump = v;
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
     }
   }
-  if (plover.empty() && ucdp.empty() && giveme.empty()) {
+  if (plover.empty() && ucdp.empty() && giveme.empty() && dump.empty()) {
     std::fprintf(stderr,
                  "usage: newsevents-eval [--resources DIR] [--plover FILE.json] "
-                 "[--ucdp FILE.csv] [--giveme DIR] [--errors N]\n");
+                 "[--ucdp FILE.csv] [--giveme DIR] [--errors N] [--dump ARTICLE.txt]\n");
     return 2;
   }
   auto ex = newsevents::ingest::Extractor::Create(resources);
@@ -482,5 +502,6 @@ int main(int argc, char** argv) {
   if (!plover.empty()) newsevents::tools::EvalPlover(**ex, plover, errors);
   if (!ucdp.empty()) newsevents::tools::EvalUcdp(**ex, ucdp, errors);
   if (!giveme.empty()) newsevents::tools::EvalGiveme(**ex, giveme, errors);
+  if (!dump.empty()) newsevents::tools::Dump(**ex, dump);
   return 0;
 }
