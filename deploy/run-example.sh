@@ -23,7 +23,7 @@ stop() {
 if [[ "${1:-}" == "--stop" ]]; then stop; exit 0; fi
 
 "$root/deploy/scripts/install-deps.sh"
-"$root/deploy/scripts/build.sh"
+BUILD_TARGETS="newsevents-query newsevents-ingest newsevents" "$root/deploy/scripts/build.sh"
 
 mkdir -p "$run"
 stop
