@@ -436,7 +436,7 @@ class EventFinder {
     }
     // A captured place is a territory gain.
     bool place_object = c.object_place != kNone;
-    for (std::size_t j = c.te; j < sent.tok_end && j < c.te + 5 && !place_object; ++j) {
+    for (std::size_t j = c.te; j < sent.tok_end && j < c.te + 7 && !place_object; ++j) {
       static constexpr absl::string_view kTerrain[] = {
           "town", "city", "village", "villages", "stronghold", "base", "airport", "territory",
           "positions", "position", "area", "hill", "settlement", "bridge", "port", "district"};
