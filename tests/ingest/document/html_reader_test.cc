@@ -343,6 +343,12 @@ INSTANTIATE_TEST_SUITE_P(
                     true},
         NestingCase{"FormInsideFormIsIgnored", Repeat("<form><div><form>", 80),
                     true},
+        NestingCase{"FormattingReopenedAfterSecondNobr",
+                    Repeat("<i id=1><i id=2><nobr>", 100), false},
+        NestingCase{"TablePartsOutsideTablesAreIgnored",
+                    Repeat("<th><div><caption>", 200), false},
+        NestingCase{"UnclosedBoldInClosedLinks",
+                    Repeat("<a href=x><b>x</a>", 200), false},
         // ... while these close what they should.
         NestingCase{"ClosedLinks", Repeat("<a><span>x</a>", 1000), true},
         NestingCase{"MisnestedInline", Repeat("<b><i>x</b></i>", 1000), true},

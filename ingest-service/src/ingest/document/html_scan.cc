@@ -163,6 +163,12 @@ struct Open {
   bool foreign = false;
 };
 
+// Table parts whose start tags are ignored outside a table.
+bool IsTablePart(absl::string_view name) {
+  return OneOf(name, {"caption", "col", "colgroup", "tbody", "td", "tfoot",
+                      "th", "thead", "tr"});
+}
+
 class Scanner {
  public:
   Scanner(absl::string_view html, int max_depth)
@@ -278,7 +284,14 @@ class Scanner {
 
   bool InForeign() const { return !stack_.empty() && stack_.back().foreign; }
 
-  void PopTo(std::size_t index) { stack_.resize(index); }
+  void PopTo(std::size_t index) {
+    for (std::size_t k = index; k < stack_.size(); ++k) {
+      if (stack_[k].name == "table") --tables_open_;
+    }
+    stack_.resize(index);
+  }
+
+  void PopBack() { PopTo(stack_.size() - 1); }
 
   std::size_t WindowStart(std::size_t window) const {
     return stack_.size() > window ? stack_.size() - window : 0;
@@ -305,20 +318,31 @@ class Scanner {
 
 
   // The adoption agency for an open formatting element: without a special
-  // element above it, everything above it closes; with one, only the
-  // formatting element goes and the block stays open.
+  // element above it, everything above it closes, but the formatting
+  // elements among them stay in the active formatting list and are reopened
+  // by the next text or tag (gumbo nests <a><b>x</a> repeated n times n
+  // deep); with a special element above it, only the formatting element
+  // goes and the block stays open.
   void Adopt(std::size_t k) {
+    bool special_above = false;
     for (std::size_t j = k + 1; j < stack_.size(); ++j) {
-      if (IsSpecial(stack_[j].name)) {
-        stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
-        return;
-      }
+      if (IsSpecial(stack_[j].name)) special_above = true;
+    }
+    if (special_above) {
+      stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(k));
+      return;
+    }
+    std::vector<Open> reopened;
+    for (std::size_t j = k + 1; j < stack_.size(); ++j) {
+      if (IsFormatting(stack_[j].name)) reopened.push_back(stack_[j]);
     }
     PopTo(k);
+    for (Open& open : reopened) stack_.push_back(std::move(open));
   }
 
   void StartTag(std::string name, bool self_closing, std::size_t* i) {
     const bool foreign = InForeign();
+    if (!foreign && tables_open_ == 0 && IsTablePart(name)) return;
     if (!foreign && !stack_.empty() && IsTableContext(stack_.back().name) &&
         !BelongsInTable(name) && ++foster_parented_ > kMaxFosterParented) {
       error_ = absl::StrCat("html table with more than ", kMaxFosterParented,
@@ -335,10 +359,10 @@ class Scanner {
     if (!foreign) {
       if (ClosesParagraph(name) && !stack_.empty() &&
           stack_.back().name == "p") {
-        stack_.pop_back();
+        PopBack();
       }
       if (IsHeading(name) && !stack_.empty() && IsHeading(stack_.back().name)) {
-        stack_.pop_back();
+        PopBack();
       }
       if (const int group = SameGroup(name); group != 0) CloseGroup(group);
       if (name == "a" || name == "nobr") {
@@ -383,6 +407,7 @@ class Scanner {
   }
 
   void Push(std::string name, bool foreign) {
+    if (name == "table") ++tables_open_;
     stack_.push_back({std::move(name), foreign});
     // html and body are always open as well.
     if (stack_.size() + 2 > max_depth_ && error_.empty()) {
@@ -422,6 +447,7 @@ class Scanner {
   std::size_t max_depth_;
   std::vector<Open> stack_;
   int foster_parented_ = 0;
+  int tables_open_ = 0;
   std::string error_;
 };
 
