@@ -754,27 +754,51 @@ class EventFinder {
     return out;
   }
 
-  Modality CueModality(const Cand& c) const {
-    const Sentence& sent = Sent(c.sentence);
-    Modality best = Modality::kUnspecified;
-    for (std::size_t i = c.tb > sent.tok_begin + 60 ? c.tb - 60 : sent.tok_begin; i < c.tb;) {
+  struct ModHit {
+    std::size_t pos, len;
+    const ModalityCue* cue;
+  };
+  // Modality cues of one sentence, found once and shared by its events.
+  const std::vector<ModHit>& ModCuesOf(int s) {
+    if (mod_sentence_ == s) return mod_hits_;
+    mod_sentence_ = s;
+    mod_hits_.clear();
+    const Sentence& sent = Sent(s);
+    for (std::size_t i = sent.tok_begin; i < sent.tok_end;) {
       std::size_t len = 0;
       const ModalityCue* cue = nullptr;
-      res_.modality().index.ForEachMatch(
-          c.tb - i, [&](std::size_t k) { return toks_[i + k].hash; },
-          [&](std::size_t l, const std::vector<std::uint32_t>& v) {
-            len = l;
-            cue = &res_.modality().entries[v.front()];
-          });
-      if (len == 0 || a_.tok_in_quote[i]) {
+      if (!a_.tok_in_quote[i] && toks_[i].type == TokenType::kWord) {
+        res_.modality().index.ForEachMatch(
+            sent.tok_end - i, [&](std::size_t k) { return toks_[i + k].hash; },
+            [&](std::size_t l, const std::vector<std::uint32_t>& v) {
+              len = l;
+              cue = &res_.modality().entries[v.front()];
+            });
+      }
+      if (len == 0) {
         ++i;
         continue;
       }
-      const bool near = i + len + 4 >= c.tb && a_.tok_clause[i] == a_.tok_clause[c.tb];
-      if ((cue->sentence_scope || near) && ModalityRank(cue->modality) > ModalityRank(best)) {
-        best = cue->modality;
-      }
+      mod_hits_.push_back(ModHit{i, len, cue});
       i += len;
+    }
+    return mod_hits_;
+  }
+
+  Modality CueModality(const Cand& c) {
+    const Sentence& sent = Sent(c.sentence);
+    const std::vector<ModHit>& hits = ModCuesOf(c.sentence);
+    Modality best = Modality::kUnspecified;
+    const std::size_t lo = c.tb > sent.tok_begin + 60 ? c.tb - 60 : sent.tok_begin;
+    auto first = std::lower_bound(hits.begin(), hits.end(), lo,
+                                  [](const ModHit& h, std::size_t v) { return h.pos < v; });
+    for (auto it = first; it != hits.end() && it->pos + it->len <= c.tb; ++it) {
+      const bool near = it->pos + it->len + 4 >= c.tb &&
+                        a_.tok_clause[it->pos] == a_.tok_clause[c.tb];
+      if ((it->cue->sentence_scope || near) &&
+          ModalityRank(it->cue->modality) > ModalityRank(best)) {
+        best = it->cue->modality;
+      }
     }
     return best;
   }
@@ -1088,6 +1112,8 @@ class EventFinder {
   std::vector<Cand> assaults_;
   std::vector<CueHit> cue_hits_;
   int cue_sentence_ = -1;
+  std::vector<ModHit> mod_hits_;
+  int mod_sentence_ = -1;
 };
 
 }  // namespace
