@@ -138,7 +138,8 @@ bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
     const std::uint32_t end = t.mentions_end(idx);
     const std::uint32_t actors_end = begin + t.n_actors(idx);
     auto any_in = [&](const absl::flat_hash_set<std::uint32_t>& set,
-                      std::uint32_t from, std::uint32_t to) {
+                      std::uint32_t from,
+                      std::uint32_t to) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       for (std::uint32_t j = from; j < to; ++j) {
         if (set.contains(t.mention_entity(j))) return true;
       }
