@@ -65,7 +65,8 @@ void LinkQuotes(const Analysis& a, Extraction& x) {
   }
 }
 
-void Annotate(const Analysis& a, Extraction& x) {
+// Moves the mentions' texts out of `a`, which is not used afterwards.
+void Annotate(Analysis& a, Extraction& x) {
   // Order by offset first (small keys), then build the records in place.
   struct Key {
     std::size_t start;
@@ -92,28 +93,28 @@ void Annotate(const Analysis& a, Extraction& x) {
     AnnotationRecord& r = x.annotations[k];
     const Key& key = keys[k];
     if (key.kind <= 1) {
-      const Mention& m = a.mentions[key.index];
+      Mention& m = a.mentions[key.index];
       r.span = TextSpan{a.seg.tokens[m.tb].start, a.seg.tokens[m.te - 1].end};
       r.text = std::string(a.body.substr(r.span.start, r.span.end - r.span.start));
       if (key.kind == 0) {
         r.kind = AnnotationRecord::Kind::kEntity;
-        r.entity = m.entity;
+        r.entity = std::move(m.entity);
       } else {
         r.kind = AnnotationRecord::Kind::kPlace;
-        r.place = m.place;
+        r.place = std::move(m.place);
       }
     } else if (key.kind == 2) {
-      const TimeExpr& t = a.times[key.index];
+      TimeExpr& t = a.times[key.index];
       r.kind = AnnotationRecord::Kind::kTime;
       r.span = t.ref.span;
       r.text = t.ref.text;
-      r.time = t.ref;
+      r.time = std::move(t.ref);
     } else {
-      const Figure& f = a.figures[key.index];
+      Figure& f = a.figures[key.index];
       r.kind = AnnotationRecord::Kind::kFigure;
       r.span = f.ref.span;
       r.text = f.ref.text;
-      r.figure = f.ref;
+      r.figure = std::move(f.ref);
     }
   }
 }

@@ -115,7 +115,10 @@ class MentionFinder {
   // Cached: each token's longest name is computed once (the focus-country
   // pass and the mention pass ask for the same tokens).
   const Best& MatchNames(std::size_t i, std::size_t end, bool sentence_start) {
-    if (name_cache_.empty()) name_cache_.assign(toks_.size(), -1);
+    if (name_cache_.empty()) {
+      name_cache_.assign(toks_.size(), -1);
+      name_store_.reserve(toks_.size());  // never reallocates: references stay valid
+    }
     if (name_cache_[i] < 0) {
       name_cache_[i] = static_cast<int>(name_store_.size());
       name_store_.push_back(MatchNamesUncached(i, end, sentence_start));
@@ -371,6 +374,7 @@ class MentionFinder {
   }
 
   void RegisterSurname(const EntityRef& e) {
+    if (!surnamed_.insert(e.id).second) return;  // once per person
     std::vector<Token> nt;
     Tokenize(e.name, 0, &nt);
     if (nt.size() >= 2 && nt.back().cap) aliases_[nt.back().hash] = e;
@@ -522,7 +526,7 @@ class MentionFinder {
     // Article-local aliases (acronyms, surnames).
     if (t.cap) {
       auto al = aliases_.find(t.hash);
-      const Best b = MatchNames(i, end, at_start);
+      const Best& b = MatchNames(i, end, at_start);
       if (al != aliases_.end() && b.len <= 1) {
         Mention m;
         m.sentence = s;
@@ -832,22 +836,21 @@ class MentionFinder {
       }
     }
     // Focus region: the most mentioned first-level region or city.
-    absl::flat_hash_map<std::string, int> counts;
+    struct Count {
+      int n = 0;
+      int first = -1;
+    };
+    absl::flat_hash_map<std::string, Count> counts;
     int best = 0;
     for (std::size_t i = 0; i < a_.mentions.size(); ++i) {
       const Mention& m = a_.mentions[i];
       if (m.metonym || m.place.id.empty()) continue;
       if (m.place.kind != PlaceKind::kAdmin1 && m.place.kind != PlaceKind::kCity) continue;
-      const int n = ++counts[m.place.id];
-      if (n > best) {
-        best = n;
-        // Keep the first mention of the winner.
-        for (std::size_t j = 0; j <= i; ++j) {
-          if (a_.mentions[j].place.id == m.place.id) {
-            a_.focus_place = static_cast<int>(j);
-            break;
-          }
-        }
+      Count& c = counts[m.place.id];
+      if (c.first < 0) c.first = static_cast<int>(i);
+      if (++c.n > best) {
+        best = c.n;
+        a_.focus_place = c.first;  // the first mention of the winner
       }
     }
   }
@@ -861,6 +864,7 @@ class MentionFinder {
   Analysis& a_;
   const std::vector<Token>& toks_;
   std::vector<std::uint8_t> lex_;
+  absl::flat_hash_set<std::string> surnamed_;
   std::vector<int> name_cache_;
   std::vector<Best> name_store_;
   absl::flat_hash_map<std::uint64_t, EntityRef> aliases_;
