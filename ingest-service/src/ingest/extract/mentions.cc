@@ -85,6 +85,7 @@ class MentionFinder {
   }
 
   void Run() {
+    a_.mentions.reserve(toks_.size() / 3 + 1);
     ComputeFocusCountry();
     for (std::size_t s = 0; s < a_.seg.sentences.size(); ++s) {
       const Sentence& sent = a_.seg.sentences[s];

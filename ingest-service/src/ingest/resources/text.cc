@@ -9,7 +9,7 @@ namespace {
 
 // Decodes the code point at `i`; sets `len` to its byte length. Invalid
 // sequences decode to -1 with length 1.
-UChar32 Decode(absl::string_view s, std::size_t i, int* len) {
+inline UChar32 Decode(absl::string_view s, std::size_t i, int* len) {
   const auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) {
     *len = 1;
@@ -25,10 +25,10 @@ UChar32 Decode(absl::string_view s, std::size_t i, int* len) {
   return cp < 0 ? -1 : cp;
 }
 
-bool IsWordChar(UChar32 c) {
+inline bool IsWordChar(UChar32 c) {
   if (c < 0x80) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
+    return (static_cast<unsigned>((c | 0x20) - 'a') < 26u) ||
+           (static_cast<unsigned>(c - '0') < 10u);
   }
   if (c < 0) return false;
   return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK ||
@@ -55,6 +55,24 @@ void AppendUtf8(UChar32 c, std::string* out) {
 
 void FillCase(absl::string_view text, Token* t) {
   int letters = 0, upper = 0;
+  bool ascii = true;
+  for (char ch : text) ascii &= static_cast<unsigned char>(ch) < 0x80;
+  if (ascii) {
+    bool first_seen = false;
+    for (char ch : text) {
+      const bool lower = ch >= 'a' && ch <= 'z';
+      const bool up = ch >= 'A' && ch <= 'Z';
+      if (!lower && !up) continue;
+      if (!first_seen) {
+        t->cap = up;
+        first_seen = true;
+      }
+      ++letters;
+      if (up) ++upper;
+    }
+    t->allcaps = letters >= 2 && upper == letters;
+    return;
+  }
   bool first_seen = false;
   for (std::size_t i = 0; i < text.size();) {
     int len;
