@@ -223,6 +223,7 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
     }
   }
   int n = 0, place_ok = 0, place_pred = 0, fat_ok = 0, fat_pred = 0, with_event = 0;
+  int sub_pred = 0, sub_ok = 0;  // predictions below the country level
   int shown_p = 0, shown_f = 0;
   const absl::Time t0 = absl::Now();
   std::size_t bytes = 0;
@@ -276,6 +277,10 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
                             (place->kind == ingest::PlaceKind::kAdmin1 &&
                              NormRegion(place->name) == gadm))) {
         ok = true;
+      }
+      if (place->kind != ingest::PlaceKind::kCountry) {
+        ++sub_pred;
+        if (ok) ++sub_ok;
       }
       if (ok) {
         ++place_ok;
@@ -336,6 +341,8 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
   std::printf("  %-22s acc=%.3f  precision=%.3f  (correct=%d predicted=%d rows=%d)\n",
               "place (25 km/admin1)", n ? static_cast<double>(place_ok) / n : 0,
               place_pred ? static_cast<double>(place_ok) / place_pred : 0, place_ok, place_pred, n);
+  std::printf("  %-22s precision=%.3f  (correct=%d predicted=%d)\n", "  below country level",
+              sub_pred ? static_cast<double>(sub_ok) / sub_pred : 0, sub_ok, sub_pred);
   std::printf("  %-22s acc=%.3f  precision=%.3f  (correct=%d predicted=%d rows=%d)\n",
               "fatalities in [low,high]", n ? static_cast<double>(fat_ok) / n : 0,
               fat_pred ? static_cast<double>(fat_ok) / fat_pred : 0, fat_ok, fat_pred, n);
