@@ -464,6 +464,21 @@ TEST(FigureTest, SingularVictimCountsOne) {
   EXPECT_EQ(e->place.id, "gn:709717");
 }
 
+TEST(DescriptionTest, CasualtiesShareTheDateOfTheEventBefore) {
+  const Extraction x = Extract(
+      "On 16 February 2024, Ukrainian forces shelled the town of Sudzha in the Kursk region. "
+      "Two civilians were killed.");
+  const EventRecord* a = First(x, EventType::kAssault);
+  ASSERT_NE(a, nullptr) << Describe(x);
+  EXPECT_EQ(a->place.id, "gn:485660");  // the town, not only its region
+  const EventRecord* o = First(x, EventType::kOutcome);
+  ASSERT_NE(o, nullptr) << Describe(x);
+  EXPECT_EQ(Day(o->when.start), "2024-02-16");
+  ASSERT_FALSE(o->figures.empty());
+  EXPECT_EQ(o->figures[0].low, 2);
+  EXPECT_EQ(o->place.id, "gn:485660");
+}
+
 TEST(IdsTest, ArticleIdIsStableAndShaped) {
   Document d = Doc("Body.");
   d.title = "Title";

@@ -72,6 +72,7 @@ struct Cand {
   std::size_t object_place = kNone;  // place-only direct object mention
   const Trigger* trig = nullptr;
   bool subordinate = false;  // infinitive, gerund or noun: not the main verb
+  int time_sentence = -1;    // sentence the explicit time came from
 };
 
 class EventFinder {
@@ -92,6 +93,7 @@ class EventFinder {
       Finalize(c);
     }
     MergeAcrossArticle();
+    InheritTimes();
     Derive();
     std::vector<EventRecord> out;
     for (Cand& c : cands_) {
@@ -572,6 +574,7 @@ class EventFinder {
         (!into.explicit_time || b.when.granularity < a.when.granularity)) {
       a.when = b.when;
       into.explicit_time = true;
+      into.time_sentence = from.time_sentence;
     }
     if (a.according_to.id.empty() && !b.according_to.id.empty()) a.according_to = b.according_to;
     if (ModalityRank(b.modality) > ModalityRank(a.modality) &&
@@ -849,6 +852,7 @@ class EventFinder {
     if (best != nullptr) {
       ev.when = best->ref;
       c.explicit_time = true;
+      c.time_sentence = best->sentence;
       AddArg(c, "time", best->ref.span);
     } else {
       SetDefaultTime(ev);
@@ -894,6 +898,19 @@ class EventFinder {
         place = &pm;
         place_tier = tier;
         place_d = d;
+      }
+    }
+    // A region named with one of its towns: keep the town ("the village of X
+    // in Sumy region").
+    if (place != nullptr && place->place.kind == PlaceKind::kAdmin1) {
+      for (std::size_t mi = m_begin; mi < a_.mentions.size() && a_.mentions[mi].tb < win_hi;
+           ++mi) {
+        const Mention& pm = a_.mentions[mi];
+        if (pm.sentence == c.sentence && !pm.metonym && !pm.in_quote &&
+            pm.place.kind == PlaceKind::kCity && pm.place.admin1_id == place->place.id) {
+          place = &pm;
+          break;
+        }
       }
     }
     if (place != nullptr) {
@@ -985,6 +1002,24 @@ class EventFinder {
         Absorb(a, b);
         break;
       }
+    }
+  }
+
+  // Casualties reported right after an event ("On 16 February, X shelled Y.
+  // Two civilians were killed.") share its date when they have none.
+  void InheritTimes() {
+    const Cand* last = nullptr;
+    for (Cand& c : cands_) {
+      if (c.dropped) continue;
+      if (c.ev.type == EventType::kOutcome && !c.explicit_time && last != nullptr &&
+          last->explicit_time && last->time_sentence == last->sentence &&
+          Sent(last->sentence).paragraph == Sent(c.sentence).paragraph &&
+          c.sentence > last->sentence && c.sentence - last->sentence <= 2) {
+        c.ev.when = last->ev.when;
+        c.ev.when.span = TextSpan{};
+        c.explicit_time = true;
+      }
+      if (c.ev.type != EventType::kOutcome) last = &c;
     }
   }
 
