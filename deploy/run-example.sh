@@ -35,7 +35,7 @@ for port in 50051 50052; do
 done
 
 echo "==> starting the query service on :50052 (log: $run/query.log)"
-"$build/query-service/src/query/newsevents-query" --port=50052 > "$run/query.log" 2>&1 &
+"$build/query-service/src/query/newsevents-query" --port=50052 --data_dir="$root/data" > "$run/query.log" 2>&1 &
 echo $! > "$run/query.pid"
 echo "==> starting the ingest service on :50051 (log: $run/ingest.log)"
 "$build/ingest-service/src/ingest/newsevents-ingest" --port=50051 \

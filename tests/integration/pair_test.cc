@@ -52,7 +52,8 @@ v1::Article KurskArticle() {
 class PairTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto query = ServerProcess::Start(NEWSEVENTS_QUERY_BIN, {});
+    auto query = ServerProcess::Start(
+        NEWSEVENTS_QUERY_BIN, {absl::StrCat("--data_dir=", testing::MakeTempDir())});
     ASSERT_TRUE(query.ok()) << query.status();
     query_ = new ServerProcess(std::move(*query));
     auto ingest = ServerProcess::Start(
@@ -303,7 +304,7 @@ TEST(PairWithoutQuery, IngestAnswersUnavailableAndStoresNothing) {
 }
 
 TEST(PairShutdown, SigtermDrainsAndExitsCleanly) {
-  auto query = ServerProcess::Start(NEWSEVENTS_QUERY_BIN, {});
+  auto query = ServerProcess::Start(NEWSEVENTS_QUERY_BIN, {"--data_dir="});
   ASSERT_TRUE(query.ok()) << query.status();
   const int status = query->Stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status)) << query->Log();

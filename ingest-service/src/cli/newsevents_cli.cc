@@ -399,7 +399,7 @@ int Events(const Args& args, const std::string& address) {
     Fail(absl::StrCat("--format='", format, "' must be json or table"));
   }
   if (format == "table") {
-    std::printf("%-9s %-12s %-10s %-16s %s\n", "TYPE", "MODE", "DATE", "PLACE", "SUMMARY");
+    std::printf("%-9s %-12s %-12s %-16s %s\n", "TYPE", "MODE", "DATE", "PLACE", "SUMMARY");
   }
   int printed = 0;
   for (;;) {
@@ -414,12 +414,18 @@ int Events(const Args& args, const std::string& address) {
       if (format == "table") {
         std::string type = v1::EventType_Name(e.type());
         if (absl::StartsWith(type, "EVENT_TYPE_")) type = type.substr(11);
-        const std::string date =
-            e.when().has_start()
-                ? absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(e.when().start().seconds()),
-                                   absl::UTCTimeZone())
-                : "-";
-        std::printf("%-9s %-12s %-10s %-16s %s\n", type.c_str(),
+        // The start day, or "<=" the last possible day of an open start.
+        std::string date = "-";
+        if (e.when().has_start() && !e.when().open_start()) {
+          date = absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(e.when().start().seconds()),
+                                  absl::UTCTimeZone());
+        } else if (e.when().has_end()) {
+          date = absl::StrCat(
+              "<=", absl::FormatTime("%Y-%m-%d",
+                                     absl::FromUnixSeconds(e.when().end().seconds() - 1),
+                                     absl::UTCTimeZone()));
+        }
+        std::printf("%-9s %-12s %-12s %-16s %s\n", type.c_str(),
                     e.mode().empty() ? "-" : e.mode().c_str(), date.c_str(),
                     e.place().name().empty() ? "-" : e.place().name().c_str(),
                     e.summary().c_str());
@@ -429,6 +435,7 @@ int Events(const Args& args, const std::string& address) {
       ++printed;
     }
     if (response.next_page_token().empty() || (limit != 0 && printed >= limit)) {
+      std::fflush(stdout);
       std::fprintf(stderr, "%d of %lld matching events\n", printed,
                    static_cast<long long>(response.total_size()));
       return 0;

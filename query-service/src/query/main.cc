@@ -19,6 +19,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "query/service/article_writer.h"
 #include "query/service/query_service_impl.h"
 #include "query/store/event_store.h"
 
@@ -26,6 +27,11 @@ ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
 ABSL_FLAG(int, port, 50052, "Port to listen on (0 = any free port)");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the port to this file once serving");
+ABSL_FLAG(std::string, data_dir, "data",
+          "Folder of the write-ahead log and snapshots; empty = memory only "
+          "(everything is lost when the process stops)");
+ABSL_FLAG(int, snapshot_after_mb, 256,
+          "Write a snapshot when the log holds more than this many MiB");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message received or sent (RESOURCE_EXHAUSTED above)");
 ABSL_FLAG(int, drain_seconds, 10,
@@ -39,7 +45,8 @@ namespace {
 // the command line wins.
 void ApplyEnvironment() {
   for (const char* name :
-       {"host", "port", "port_file", "max_message_bytes", "drain_seconds"}) {
+       {"host", "port", "port_file", "data_dir", "snapshot_after_mb",
+        "max_message_bytes", "drain_seconds"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(var.c_str());
@@ -96,10 +103,43 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   newsevents::query::store::EventStore store;
-  newsevents::query::QueryServiceImpl service(&store);
-  std::fprintf(stderr,
-               "newsevents-query: memory-only store: events are lost when the "
-               "process stops\n");
+  newsevents::query::ArticleWriterOptions writer_options;
+  writer_options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  writer_options.snapshot_after_bytes =
+      static_cast<std::uint64_t>(std::max(1, absl::GetFlag(FLAGS_snapshot_after_mb))) << 20;
+  if (writer_options.data_dir.empty()) {
+    std::fprintf(stderr,
+                 "newsevents-query: WARNING: no --data_dir: the store is memory-only "
+                 "and everything is lost when the process stops\n");
+  } else {
+    std::fprintf(stderr, "newsevents-query: recovering from %s\n",
+                 writer_options.data_dir.c_str());
+  }
+  newsevents::query::RecoveryReport recovery;
+  absl::StatusOr<std::unique_ptr<newsevents::query::ArticleWriter>> writer =
+      newsevents::query::ArticleWriter::Open(&store, writer_options, &recovery);
+  if (!writer.ok()) {
+    std::fprintf(stderr, "newsevents-query: cannot open the data folder: %s\n",
+                 std::string(writer.status().message()).c_str());
+    return 1;
+  }
+  if ((*writer)->durable()) {
+    std::fprintf(stderr,
+                 "newsevents-query: recovered %lld articles, %lld events in %s "
+                 "(snapshot up to record %llu with %llu articles, %llu log records, "
+                 "%llu torn bytes cut, %lld records skipped)\n",
+                 static_cast<long long>(recovery.articles),
+                 static_cast<long long>(recovery.events),
+                 absl::FormatDuration(recovery.elapsed).c_str(),
+                 static_cast<unsigned long long>(recovery.log.snapshot_sequence),
+                 static_cast<unsigned long long>(recovery.log.snapshot_records),
+                 static_cast<unsigned long long>(recovery.log.log_records),
+                 static_cast<unsigned long long>(recovery.log.truncated_bytes),
+                 static_cast<long long>(recovery.skipped_records));
+  }
+  newsevents::query::QueryServiceOptions service_options;
+  service_options.writer = writer->get();
+  newsevents::query::QueryServiceImpl service(&store, service_options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

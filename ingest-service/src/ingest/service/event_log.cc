@@ -30,7 +30,12 @@ class QueryServiceLog final : public EventLog {
       v1::AppendArticleResponse response;
       grpc::Status status = stub_->AppendArticle(&ctx, request, &response);
       if (status.ok()) return response;
-      if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      // UNAVAILABLE: not reachable; CANCELLED (we never cancel our own
+      // call): the query service is shutting down. Whether the append took
+      // effect is unknown either way, and retrying is safe (idempotent).
+      const bool retryable = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                             status.error_code() == grpc::StatusCode::CANCELLED;
+      if (!retryable) {
         absl::Status s = FromGrpcStatus(status);
         if (s.code() == absl::StatusCode::kDeadlineExceeded) {
           return absl::UnavailableError(absl::StrCat(

@@ -30,7 +30,7 @@ class EventLog {
 };
 
 struct QueryLogOptions {
-  // Backoff between attempts on UNAVAILABLE: starts at `initial_backoff`,
+  // Backoff between attempts on UNAVAILABLE or CANCELLED: starts at `initial_backoff`,
   // doubles up to `max_backoff`, with +-20% jitter, until the deadline.
   absl::Duration initial_backoff = absl::Milliseconds(50);
   absl::Duration max_backoff = absl::Seconds(1);

@@ -53,6 +53,12 @@ absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
           ++r->skipped_records;
           return absl::OkStatus();
         }
+        // The codec ignores client-sent ingest times; logged ones are ours.
+        if (request.article().has_ingested_at()) {
+          in->article.ingested_at =
+              absl::FromUnixSeconds(request.article().ingested_at().seconds()) +
+              absl::Nanoseconds(request.article().ingested_at().nanos());
+        }
         absl::StatusOr<store::AppendResult> applied = store->AppendArticle(
             std::move(in->article), std::move(in->events), std::move(in->quotes));
         if (!applied.ok()) {
@@ -90,8 +96,17 @@ absl::StatusOr<store::AppendResult> ArticleWriter::Append(
     result.revision = store_->revision();
     return result;
   }
+  // The ingest time is fixed here and logged, so that a replay keeps it.
+  // Serialized messages concatenate as a merge: appending a message that
+  // holds only article.ingested_at sets that field in the logged record.
+  const absl::Time now = absl::Now();
+  in->article.ingested_at = now;
+  v1::AppendArticleRequest stamp;
+  codec::EncodeTime(now, stamp.mutable_article()->mutable_ingested_at());
   absl::StatusOr<store::AppendResult> result;
-  absl::Status logged = log_->Commit(request.SerializeAsString(), [&]() -> absl::Status {
+  absl::Status logged = log_->Commit(
+      absl::StrCat(request.SerializeAsString(), stamp.SerializeAsString()),
+      [&]() -> absl::Status {
     result = store_->AppendArticle(std::move(in->article), std::move(in->events),
                                    std::move(in->quotes));
     return result.status();

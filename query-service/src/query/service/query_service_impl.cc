@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "query/service/article_writer.h"
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
@@ -163,6 +164,7 @@ int ReadThreads(int requested) {
 QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
                                    QueryServiceOptions options)
     : store_(store),
+      writer_(options.writer),
       watches_(std::make_unique<Watches>()),
       read_pool_(std::make_unique<ReadPool>(
           ReadThreads(options.read_threads),
@@ -200,6 +202,11 @@ grpc::ServerUnaryReactor* QueryServiceImpl::AppendArticle(
     grpc::CallbackServerContext* context, const v1::AppendArticleRequest* request,
     v1::AppendArticleResponse* response) {
   return Unary(context, [&]() -> absl::Status {
+    if (writer_ != nullptr) {
+      QUERY_ASSIGN_OR_RETURN(const store::AppendResult result, writer_->Append(*request));
+      codec::EncodeAppendResult(result, response);
+      return absl::OkStatus();
+    }
     QUERY_ASSIGN_OR_RETURN(codec::AppendInput in, codec::DecodeAppendArticle(*request));
     QUERY_ASSIGN_OR_RETURN(
         const store::AppendResult result,
@@ -291,7 +298,8 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetStats(
     grpc::CallbackServerContext* context, const v1::GetStatsRequest* /*request*/,
     v1::GetStatsResponse* response) {
   return Unary(context, [&]() -> absl::Status {
-    codec::EncodeStats(store_->GetStats(), /*data_dir=*/"", response);
+    codec::EncodeStats(store_->GetStats(),
+                       writer_ != nullptr ? writer_->data_dir() : std::string(), response);
     return absl::OkStatus();
   });
 }

@@ -24,6 +24,7 @@ namespace newsevents::query {
 namespace store {
 class EventStore;
 }  // namespace store
+class ArticleWriter;
 
 class ReadPool;
 
@@ -32,6 +33,9 @@ struct QueryServiceOptions {
   int read_threads = 0;
   // Reads waiting for a thread before new ones are refused.
   std::size_t max_queued_reads = 1024;
+  // The write path (not owned; must outlive the service). Null: appends go
+  // to the store directly, in memory only.
+  ArticleWriter* writer = nullptr;
 };
 
 class QueryServiceImpl final : public v1::QueryService::CallbackService {
@@ -91,6 +95,7 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
                                        Body body);
 
   store::EventStore* const store_;
+  ArticleWriter* const writer_;
   const std::unique_ptr<Watches> watches_;
   const std::unique_ptr<ReadPool> read_pool_;
 };

@@ -195,6 +195,49 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
   return result;
 }
 
+absl::Status EventStore::ExportArticles(
+    const std::function<void()>& at_start,
+    const std::function<absl::Status(const ArticleInfo&, const std::vector<Event>&,
+                                     const std::vector<Quote>&)>& fn) const {
+  std::size_t count = 0;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    count = articles_.size();
+    at_start();
+  }
+  // Stored records never move or change, so chunks read under short locks
+  // see exactly what was there at the start.
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t begin = 0; begin < count; begin += kChunk) {
+    struct Item {
+      ArticleInfo article;
+      std::vector<Event> events;
+      std::vector<Quote> quotes;
+    };
+    std::vector<Item> items;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      const std::size_t end = std::min(count, begin + kChunk);
+      for (std::size_t i = begin; i < end; ++i) {
+        const ArticleRec& a = articles_[i];
+        Item item;
+        item.article = a.info;
+        for (std::int32_t k = 0; k < a.info.event_count; ++k) {
+          item.events.push_back(EventOut(a.first_event + static_cast<std::uint32_t>(k)));
+        }
+        for (std::int32_t k = 0; k < a.info.quote_count; ++k) {
+          item.quotes.push_back(QuoteOut(a.first_quote + static_cast<std::uint32_t>(k)));
+        }
+        items.push_back(std::move(item));
+      }
+    }
+    for (const Item& item : items) {
+      QUERY_RETURN_IF_ERROR(fn(item.article, item.events, item.quotes));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status EventStore::Prepare(const ArticleInfo& article,
                                  const std::vector<Event>& events,
                                  const std::vector<Quote>& quotes) const {
@@ -337,7 +380,10 @@ std::uint32_t EventStore::InternPlace(const Place& p) {
 void EventStore::Publish(absl::Time now, ArticleInfo article,
                          std::vector<Event> events, std::vector<Quote> quotes) {
   const auto article_idx = static_cast<std::uint32_t>(articles_.size());
-  const std::int64_t ingested = std::max(absl::ToUnixMicros(now), last_ingest_);
+  const std::int64_t stamp = article.ingested_at != absl::UnixEpoch()
+                                 ? absl::ToUnixMicros(article.ingested_at)
+                                 : absl::ToUnixMicros(now);
+  const std::int64_t ingested = std::max(stamp, last_ingest_);
   last_ingest_ = ingested;
   {
     ArticleRec& a = articles_.emplace_back();

@@ -66,7 +66,9 @@ class EventStore {
   // Stores `article` with its events and quotes, all or nothing.
   //
   // A second append of an article id answers duplicate = true and changes
-  // nothing, whatever it carries. Event and quote article ids may be empty
+  // nothing, whatever it carries. The ingest time is the clock's, unless
+  // `article.ingested_at` is set (a replay of a logged append keeps its
+  // original time); either way ingest times never go backwards. Event and quote article ids may be empty
   // (they then take the article's). The store fills in revisions, ingest
   // and publication times and the article's counts; an unspecified
   // modality is stored as asserted. Errors:
@@ -80,6 +82,18 @@ class EventStore {
                                              std::vector<Event> events,
                                              std::vector<Quote> quotes)
       ABSL_LOCKS_EXCLUDED(write_mu_, mu_, subs_mu_);
+
+  // Calls `fn` for every stored article with its events and quotes, in
+  // append order, as they were stored (revisions and ingest times
+  // included). `at_start` runs once while the store is held still, at the
+  // moment the export's content is fixed: later appends are not exported.
+  // Readers and appends run between chunks of articles, so an export of a
+  // large store does not stall them. Stops at the first error from `fn`.
+  absl::Status ExportArticles(
+      const std::function<void()>& at_start,
+      const std::function<absl::Status(const ArticleInfo&, const std::vector<Event>&,
+                                       const std::vector<Quote>&)>& fn) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // NOT_FOUND "event '<id>' not found".
   absl::StatusOr<Event> GetEvent(absl::string_view id) const
