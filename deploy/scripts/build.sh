@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
 jobs="${JOBS:-$(nproc)}"
+# Paths relative to the checkout, so that ccache reuses objects across clones.
+export CCACHE_BASEDIR="$root"
 mkdir -p "$build"
 echo "==> configuring in $build"
 cmake -S "$root" -B "$build" -G Ninja "$@" > "$build/configure.log" 2>&1 || {
