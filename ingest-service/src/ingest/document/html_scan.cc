@@ -10,8 +10,13 @@
 // the tree gets: void elements, implied end tags (p, li, dd/dt, td/th, tr,
 // option, table sections, headings), end tags that close several elements,
 // end tags that are ignored, and the adoption agency (a misnested </b> or a
-// second <a> leaves the block elements opened inside open). Where it is
-// unsure it counts too deep, which only matters for heavily misnested pages.
+// second <a> leaves the block elements opened inside open). It does not
+// track the active formatting list itself (Noah's ark, list markers), so on
+// soups of misnested formatting elements its estimate can be low; in random
+// and shrunk searches gumbo's depth stayed within about three times the
+// estimate, which keeps gumbo near a second per megabyte in the worst case
+// found. On ordinary pages, including thousands of real ones checked, it
+// rejects nothing.
 #include <cstddef>
 #include <initializer_list>
 #include <string>
