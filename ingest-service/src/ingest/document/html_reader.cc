@@ -133,7 +133,7 @@ GumboOutput* ParseInArena(GumboArena* arena, const GumboOptions* options,
 }
 
 // ---------------------------------------------------------------------------
-// Element helpers.
+// Element accessors and classification.
 
 const GumboVector* Children(const GumboNode* node) {
   if (node->type == GUMBO_NODE_DOCUMENT) return &node->v.document.children;
