@@ -114,7 +114,7 @@ TEST(ResourcesTest, MissingDirectoryIsNotFound) {
 }
 
 // The full data files load in under a second.
-TEST(ResourcesTest, LoadsDataFilesFast) {
+TEST(ResourcesTest, LoadsTheDataFiles) {
   auto r = Resources::Load(kData);
   ASSERT_TRUE(r.ok()) << r.status();
   std::printf("data files: %zu countries, %zu admin1, %zu places, %zu actors, %zu names; "
@@ -122,8 +122,11 @@ TEST(ResourcesTest, LoadsDataFilesFast) {
               (*r)->countries().size(), (*r)->admin1s().size(), (*r)->places().size(),
               (*r)->actors().size(), (*r)->names().entries.size(), (*r)->load_seconds(),
               (*r)->MemoryBytes() / 1e6);
+  // Load time is measured by extract_bench, not asserted here.
   EXPECT_GT((*r)->countries().size(), 200u);
-  EXPECT_LT((*r)->load_seconds(), 2.0);  // < 1 s in release builds; slack for sanitizers
+  EXPECT_GT((*r)->admin1s().size(), 4000u);
+  EXPECT_GT((*r)->places().size(), 30000u);
+  EXPECT_GT((*r)->actors().size(), 500u);
 }
 
 }  // namespace
