@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "ingest/document/document.h"
+#include "tests/ingest/document/test_util.h"
 #include "timing.h"
 #include "ingest/document/readers.h"
 
@@ -19,23 +20,9 @@ namespace {
 
 constexpr char kHtml[] = "text/html";
 
-std::string ReadTestFile(const std::string& name) {
-  std::ifstream in(std::string(NEWSEVENTS_TESTDATA_DIR) + "/" + name,
-                   std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Utc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
-
-std::vector<std::string> Headings(const Document& doc) {
-  std::vector<std::string> out;
-  for (const Section& s : doc.sections) out.push_back(s.heading);
-  return out;
-}
+using doc_test::Headings;
+using doc_test::ReadTestFile;
+using doc_test::Utc;
 
 TEST(HtmlReaderTest, NewsArticleFixture) {
   const std::string html = ReadTestFile("documents/news-article.html");

@@ -11,28 +11,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "ingest/document/document.h"
+#include "tests/ingest/document/test_util.h"
 #include "ingest/document/readers.h"
 
 namespace newsevents::ingest {
 namespace {
 
-std::string ReadTestFile(const std::string& name) {
-  std::ifstream in(std::string(NEWSEVENTS_TESTDATA_DIR) + "/" + name,
-                   std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Utc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
-
-std::vector<std::string> Headings(const Document& doc) {
-  std::vector<std::string> out;
-  for (const Section& s : doc.sections) out.push_back(s.heading);
-  return out;
-}
+using doc_test::Headings;
+using doc_test::ReadTestFile;
+using doc_test::Utc;
 
 // The body text from each section offset up to the next paragraph break.
 std::vector<std::string> SectionStarts(const Document& doc) {
