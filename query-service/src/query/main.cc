@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "newsevents-query: recovered %lld articles, %lld events in %s "
                  "(snapshot up to record %llu with %llu articles, %llu log records, "
-                 "%llu torn bytes cut, %lld records skipped)\n",
+                 "%llu torn bytes cut, %llu unfinished snapshots ignored, %lld records skipped)\n",
                  static_cast<long long>(recovery.articles),
                  static_cast<long long>(recovery.events),
                  absl::FormatDuration(recovery.elapsed).c_str(),
@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(recovery.log.snapshot_records),
                  static_cast<unsigned long long>(recovery.log.log_records),
                  static_cast<unsigned long long>(recovery.log.truncated_bytes),
+                 static_cast<unsigned long long>(recovery.log.ignored_snapshots),
                  static_cast<long long>(recovery.skipped_records));
   }
   newsevents::query::QueryServiceOptions service_options;

@@ -236,6 +236,7 @@ TEST(LogTest, UnfinishedSnapshotIsIgnored) {
   RecoveryInfo info;
   ASSERT_TRUE(OpenCollecting(dir, &replayed, &info).ok());
   EXPECT_EQ(info.snapshot_sequence, 0u);
+  EXPECT_EQ(info.ignored_snapshots, 1u);
   EXPECT_EQ(replayed, state);
 }
 

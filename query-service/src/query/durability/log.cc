@@ -157,7 +157,7 @@ absl::Status Log::Recover(const ReplayFn& replay, RecoveryInfo* info) {
         });
     if (!end.ok()) return end.status();
     if (!complete || *end != data->size()) {
-      std::fprintf(stderr, "durability: ignoring incomplete snapshot %s\n", path.c_str());
+      ++info->ignored_snapshots;
       continue;
     }
     for (absl::string_view p : payloads) {

@@ -60,6 +60,7 @@ struct RecoveryInfo {
   std::uint64_t snapshot_records = 0;
   std::uint64_t log_records = 0;         // replayed from segments
   std::uint64_t truncated_bytes = 0;     // torn tail cut from the last segment
+  std::uint64_t ignored_snapshots = 0;   // unfinished snapshot files skipped
   std::uint64_t last_sequence = 0;
 };
 
