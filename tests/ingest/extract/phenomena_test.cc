@@ -402,7 +402,21 @@ INSTANTIATE_TEST_SUITE_P(
         PlaceCase{"Police arrested ten protesters in Atlanta, Georgia.", EventType::kCoerce,
                   "gn:4180439"},
         // The actor's nationality is not the place.
-        PlaceCase{"Ukrainian forces captured two soldiers.", EventType::kCoerce, ""}));
+        PlaceCase{"Ukrainian forces captured two soldiers.", EventType::kCoerce, ""},
+        // A capital before an event noun says where, not who.
+        PlaceCase{"Police dispersed a Kiev protest on Tuesday.", EventType::kCoerce,
+                  "gn:703448"},
+        // The territory of a self-proclaimed republic is a place in its region.
+        PlaceCase{"Two civilians were killed in the Donetsk People's Republic.",
+                  EventType::kOutcome, "iso:UA-14"},
+        // Of two villages named Pisky, the one in the region the article is about.
+        PlaceCase{"Two soldiers were killed near Pisky. Kramatorsk was shelled again.",
+                  EventType::kOutcome, "gn:900001"},
+        PlaceCase{"Two soldiers were killed near Pisky. Fighting went on in Mykolaiv Oblast.",
+                  EventType::kOutcome, "gn:697504"},
+        // A country, where the article is about one of its towns: the town.
+        PlaceCase{"Fighting in Ukraine killed three soldiers. Donetsk was shelled again.",
+                  EventType::kOutcome, "gn:709717"}));
 
 // ---- segmentation and offsets ------------------------------------------------------
 TEST(SegmentationTest, AbbreviationsDoNotSplit) {
@@ -462,6 +476,44 @@ TEST(FigureTest, SingularVictimCountsOne) {
   EXPECT_EQ(e->figures[0].kind, FigureKind::kKilled);
   EXPECT_EQ(e->figures[0].low, 1);
   EXPECT_EQ(e->place.id, "gn:709717");
+}
+
+TEST(FigureTest, UnitsAndThingsAreNotCounts) {
+  const Extraction x =
+      Extract("Over the past 24 hours the enemy carried out 30 attacks; a soldier was killed.");
+  for (const auto& a : x.annotations) {
+    if (a.kind != AnnotationRecord::Kind::kFigure) continue;
+    EXPECT_NE(a.figure.low, 24) << Describe(x);
+    EXPECT_NE(a.figure.low, 30) << Describe(x);
+  }
+}
+
+TEST(RepublicTest, AsAnActorItStaysAnActor) {
+  const Extraction x = Extract("DPR fighters shelled Kramatorsk.");
+  const EventRecord* e = First(x, EventType::kAssault);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  ASSERT_FALSE(e->actors.empty()) << Describe(x);
+  EXPECT_EQ(e->actors[0].country, "UKR") << Describe(x);
+  EXPECT_EQ(e->place.id, "gn:703845") << Describe(x);
+}
+
+TEST(EventTimeTest, ATimeOfWhatIsSaidDoesNotDateTheSaying) {
+  // 2016-11-12 is a Saturday.
+  const Extraction x = Extract(
+      "Zelenskyy accused Moscow of breaking the deal the two sides had signed in July.",
+      "2016-11-12");
+  const EventRecord* e = First(x, EventType::kAccuse);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  EXPECT_EQ(Day(e->when.end), "2016-11-13") << Describe(x);
+  EXPECT_EQ(Day(e->when.start), "-") << Describe(x);
+}
+
+TEST(EventTimeTest, APossessiveTimeDatesItsNoun) {
+  const Extraction x =
+      Extract("Zelenskyy accused Moscow of meddling in Tuesday's election.", "2016-11-12");
+  const EventRecord* e = First(x, EventType::kAccuse);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  EXPECT_EQ(Day(e->when.start), "-") << Describe(x);
 }
 
 TEST(DescriptionTest, CasualtiesShareTheDateOfTheEventBefore) {

@@ -806,6 +806,15 @@ class EventFinder {
     return best;
   }
 
+  // Whether the clause of token `t` holds an event trigger other than c's.
+  bool ClauseHasOtherTrigger(const Cand& c, std::size_t t) const {
+    for (const Cand& o : cands_) {
+      if (&o == &c || o.sentence != c.sentence) continue;
+      if (a_.tok_clause[o.tb] == a_.tok_clause[t]) return true;
+    }
+    return false;
+  }
+
   void SetDefaultTime(EventRecord& ev) const {
     if (!a_.published) return;
     ev.when = TimeRef();
@@ -842,6 +851,8 @@ class EventFinder {
       const TimeExpr& t = *it;
       if (t.sentence != c.sentence || a_.tok_in_quote[t.tb]) continue;
       if (!t.ref.start && !t.ref.end) continue;
+      // "Tuesday's election": the time dates the noun it modifies.
+      if (t.te < sent.tok_end && a_.seg.tokens[t.te].type == TokenType::kPossessive) continue;
       long d = std::abs(static_cast<long>(t.tb) - static_cast<long>(c.tb));
       if (a_.tok_clause[t.tb] != a_.tok_clause[c.tb]) d += 1000;
       if (d < best_d) {
@@ -849,6 +860,14 @@ class EventFinder {
         best = &t;
       }
     }
+    // A time in another clause dates what that clause says ("said the FBI had
+    // reviewed the emails in July"), unless this event's own clause has none
+    // and the other clause has no event of its own.
+    if (best != nullptr && best_d >= 1000 && ClauseHasOtherTrigger(c, best->tb)) best = nullptr;
+    // What is said may carry its own time: "said the FBI had not changed its
+    // conclusions from July" dates the conclusions, not the saying, which
+    // keeps times before its verb or right after it ("said on Sunday").
+    if (best != nullptr && IsSpeechType(ev.type) && best->tb > c.te + 4) best = nullptr;
     if (best != nullptr) {
       ev.when = best->ref;
       c.explicit_time = true;
@@ -913,7 +932,22 @@ class EventFinder {
         }
       }
     }
-    if (place != nullptr) {
+    // A country named where the article's focus is one of its regions or
+    // towns: the more precise place ("fighting in Ukraine ... Donetsk").
+    if (place != nullptr && place->place.kind == PlaceKind::kCountry && a_.focus_place >= 0) {
+      const PlaceRef& f = a_.mentions[static_cast<std::size_t>(a_.focus_place)].place;
+      if (f.country == place->place.country) {
+        ev.place = f;
+        ev.place.span = TextSpan{};
+        ev.place.text.clear();
+        AddArg(c, "place", place->place.span);
+        place = nullptr;
+        c.explicit_place = true;
+      }
+    }
+    if (c.explicit_place) {
+      // Refined above.
+    } else if (place != nullptr) {
       ev.place = place->place;
       c.explicit_place = true;
       AddArg(c, "place", place->place.span);

@@ -230,6 +230,7 @@ class FigureFinder {
     const FigureHead* head = nullptr;
     std::size_t head_len = 0;
     std::size_t h = FindHead(p, end, &head, &head_len);
+    if (h != std::string::npos && head->not_counted) return h + head_len;
     FigureKind kind = FigureKind::kUnspecified;
     bool from_verb = false;
     if (h == std::string::npos) {

@@ -246,12 +246,20 @@ class MentionFinder {
             case NameKind::kDemonymPlural: case NameKind::kCapital:
               c = res_.countries()[e.index].iso3; break;
             case NameKind::kAdmin1: c = res_.admin1s()[e.index].country_iso3; break;
+            // Armed groups, parties and officials are evidence of where too.
+            case NameKind::kActor: c = res_.actors()[e.index].country; break;
             default: agree = false; break;
           }
           if (country.empty()) country = c;
           if (c != country) agree = false;
         }
         if (agree && !country.empty()) ++counts[country];
+        // Regions a name may lie in, for the other names to agree with.
+        const std::uint64_t key = NameKey(i, b.len);
+        for (const NameEntry& e : b.entries) {
+          const std::string* r = EntryRegion(e);
+          if (r != nullptr && !r->empty()) region_names_[*r].insert(key);
+        }
         i += b.len - 1;
       }
     }
@@ -262,6 +270,34 @@ class MentionFinder {
         a_.focus_country = c;
       }
     }
+  }
+
+  // Identity of a name's spelling, so a name repeated is not its own support.
+  std::uint64_t NameKey(std::size_t i, std::size_t len) const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::size_t k = i; k < i + len; ++k) h = (h ^ toks_[k].hash) * 1099511628211ull;
+    return h;
+  }
+
+  const std::string* EntryRegion(const NameEntry& e) const {
+    switch (e.kind) {
+      case NameKind::kAdmin1: case NameKind::kAdmin1Bare: return &res_.admin1s()[e.index].id;
+      case NameKind::kPlace: return &res_.places()[e.index].admin1_id;
+      default: return nullptr;
+    }
+  }
+
+  // Another name in the article may lie in the same region ("Pisky ...
+  // Avdiivka": the Pisky of Donetsk Oblast).
+  bool RegionSupported(const NameEntry& e) const {
+    const std::string* r = EntryRegion(e);
+    if (r == nullptr || r->empty()) return false;
+    const auto it = region_names_.find(*r);
+    if (it == region_names_.end()) return false;
+    for (std::uint64_t k : it->second) {
+      if (k != current_name_) return true;
+    }
+    return false;
   }
 
   static std::string EntryCountry(const Resources& res, const NameEntry& e) {
@@ -296,6 +332,7 @@ class MentionFinder {
     const std::string c = EntryCountry(res_, e);
     if (!c.empty() && c == hint_country_) s += 100;
     if (!c.empty() && c == a_.focus_country) s += 12;
+    if (e.kind == NameKind::kPlace && RegionSupported(e)) s += 15;
     return s;
   }
 
@@ -687,6 +724,7 @@ class MentionFinder {
     const std::size_t end = sent.tok_end;
     bool city = false, region = false;
     hint_country_ = i == possessor_next_ ? possessor_country_ : std::string();
+    current_name_ = NameKey(i, b.len);
     Mention m;
     m.sentence = s;
     m.tb = i;
@@ -731,7 +769,8 @@ class MentionFinder {
         m.entity = EntityFromCountry(c, EntityKind::kCountry);
         if (chosen->kind == NameKind::kCapital) {
           m.entity.sector = "government";
-          m.metonym = !locative;
+          // "Kiev protest", "Kabul bombing": the capital names where.
+          m.metonym = !locative && !(after < end && IsTriggerWord(after));
           // The capital as a place: the populated place of that country.
           for (const NameEntry& e : b.entries) {
             if (e.kind == NameKind::kPlace &&
@@ -772,7 +811,7 @@ class MentionFinder {
       case NameKind::kPlace: {
         const Place& pl = res_.places()[chosen->index];
         m.place = PlaceFromPlace(pl);
-        if (pl.capital_of >= 0 && !locative) {
+        if (pl.capital_of >= 0 && !locative && !(after < end && IsTriggerWord(after))) {
           // A capital standing for its government: "Kiev forces", "Kiev said".
           const Country& c = res_.countries()[static_cast<std::size_t>(pl.capital_of)];
           Mention comp;
@@ -824,6 +863,24 @@ class MentionFinder {
         m.object_of_verb = true;
       }
     }
+    // "Hamas fighters", "DPR militiamen": the named group's own people.
+    for (std::size_t i = 1; i < a_.mentions.size(); ++i) {
+      Mention& m = a_.mentions[i];
+      const Mention& p = a_.mentions[i - 1];
+      if (!m.generic || p.sentence != m.sentence || p.te != m.tb || p.possessor) continue;
+      if (p.entity.id.empty() || p.metonym || !p.place.id.empty()) continue;
+      if (p.entity.kind == EntityKind::kPerson) continue;
+      if (!absl::StartsWith(p.entity.id, "country:") && !absl::StartsWith(p.entity.id, "armed:") &&
+          !absl::StartsWith(p.entity.id, "org:")) {
+        continue;
+      }
+      const int count = m.entity.count;
+      const std::string sector = m.entity.sector;
+      m.entity = p.entity;
+      m.entity.count = count;
+      if (m.entity.sector.empty()) m.entity.sector = sector;
+      m.generic = false;
+    }
     // "Rebels in the Ivory Coast", "workers of Serbia": the place's country.
     for (std::size_t i = 0; i + 1 < a_.mentions.size(); ++i) {
       Mention& m = a_.mentions[i];
@@ -872,6 +929,8 @@ class MentionFinder {
   std::string possessor_country_;
   std::size_t possessor_next_ = static_cast<std::size_t>(-1);
   std::string hint_country_;
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::uint64_t>> region_names_;
+  std::uint64_t current_name_ = 0;
 };
 
 }  // namespace

@@ -457,7 +457,9 @@ absl::Status Resources::LoadLexicons(const std::string& dir) {
     for (std::size_t r = 0; r < t->rows(); ++r) {
       FigureHead h;
       const absl::string_view f = t->Get(r, c_fig);
-      if (f != "verb") {
+      if (f == "none") {
+        h.not_counted = true;
+      } else if (f != "verb") {
         const auto k = ParseFigureKind(f);
         if (!k) return RowError(*t, r, "unknown figure kind");
         h.kind = *k;

@@ -129,6 +129,7 @@ struct FigureHead {
   FigureKind kind = FigureKind::kUnspecified;  // kUnspecified: from the verb
   FigureKind fallback = FigureKind::kOther;
   std::string sector;
+  bool not_counted = false;  // "24 hours", "30 attacks": a number, not a count of people
 };
 
 enum class AbbrevKind : std::uint8_t { kTitle, kMonth, kOther };

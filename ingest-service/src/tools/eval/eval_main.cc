@@ -210,13 +210,41 @@ std::string NormRegion(std::string s) {
   return std::string(absl::StripAsciiWhitespace(s));
 }
 
+// Whether the text names the gold place: a capitalised word of UCDP's
+// where_description (not a type word) whose first five letters occur in the
+// text. A coarse test, used only to say how many rows a reader could answer.
+bool NamesGoldPlace(const std::string& text, const std::string& where) {
+  static const std::set<std::string> kSkip = {"Near", "The", "Village", "Region", "Oblast",
+                                              "District", "Town", "City", "Raion", "Area",
+                                              "Ukraine", "Donetsk", "Luhansk", "Lugansk"};
+  const std::string lower = absl::AsciiStrToLower(text);
+  for (absl::string_view w : absl::StrSplit(where, absl::ByAnyChar(" ,.;()"), absl::SkipEmpty())) {
+    if (w.size() < 4 || !absl::ascii_isupper(static_cast<unsigned char>(w[0]))) continue;
+    if (kSkip.count(std::string(w))) continue;
+    if (absl::StrContains(lower, absl::AsciiStrToLower(w.substr(0, 5)))) return true;
+  }
+  return false;
+}
+
+// Whether the text states a number at all (digits or one to twelve).
+bool StatesNumber(const std::string& text) {
+  static const std::set<std::string> kWords = {"one", "two", "three", "four", "five", "six",
+                                               "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                               "dozen", "dozens", "hundreds"};
+  for (absl::string_view w : absl::StrSplit(text, absl::ByAnyChar(" ,.;:-()'\""), absl::SkipEmpty())) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(w[0]))) return true;
+    if (kWords.count(absl::AsciiStrToLower(w))) return true;
+  }
+  return false;
+}
+
 void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
   const auto rows = ParseCsv(ReadFile(path));
   if (rows.empty()) return;
   std::map<std::string, int> col;
   for (std::size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = static_cast<int>(i);
   for (const char* c : {"source_headline", "source_date", "latitude", "longitude", "adm_1",
-                        "low", "high", "best"}) {
+                        "where_description", "low", "high", "best"}) {
     if (!col.count(c)) {
       std::printf("ucdp: missing column %s\n", c);
       return;
@@ -224,6 +252,7 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
   }
   int n = 0, place_ok = 0, place_pred = 0, fat_ok = 0, fat_pred = 0, with_event = 0;
   int sub_pred = 0, sub_ok = 0;  // predictions below the country level
+  int named = 0, named_ok = 0, numbered = 0, numbered_ok = 0;  // rows the text can answer
   int shown_p = 0, shown_f = 0;
   const absl::Time t0 = absl::Now();
   std::size_t bytes = 0;
@@ -262,10 +291,20 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
         }
       }
     }
+    if (place == nullptr && std::getenv("EVAL_SHOW_MISSES") != nullptr) {
+      std::printf("  [place-miss] gold=%s :: %s\n",
+                  r[static_cast<std::size_t>(col["where_description"])].c_str(), headline.c_str());
+    }
     double glat = 0, glon = 0;
     const bool has_gold = absl::SimpleAtod(r[static_cast<std::size_t>(col["latitude"])], &glat) &&
                           absl::SimpleAtod(r[static_cast<std::size_t>(col["longitude"])], &glon);
     const std::string gadm = NormRegion(r[static_cast<std::size_t>(col["adm_1"])]);
+    const bool names_place =
+        NamesGoldPlace(headline, r[static_cast<std::size_t>(col["where_description"])]) ||
+        (!gadm.empty() && absl::StrContains(NormRegion(headline), gadm.substr(0, 6)));
+    const bool states_number = StatesNumber(headline);
+    if (names_place) ++named;
+    if (states_number) ++numbered;
     if (place != nullptr) {
       ++place_pred;
       bool ok = false;
@@ -284,6 +323,7 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
       }
       if (ok) {
         ++place_ok;
+        if (names_place) ++named_ok;
       } else if (shown_p < errors) {
         ++shown_p;
         std::printf("  [place] gold=%s (%.2f,%.2f) pred=%s/%s :: %s\n", gadm.c_str(), glat, glon,
@@ -327,6 +367,7 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
                                : (killed->low >= low && killed->low <= high);
       if (ok) {
         ++fat_ok;
+        if (states_number) ++numbered_ok;
       } else if (shown_f < errors) {
         ++shown_f;
         std::printf("  [deaths] gold=[%lld,%lld] pred=%lld :: %s\n",
@@ -346,6 +387,10 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
   std::printf("  %-22s acc=%.3f  precision=%.3f  (correct=%d predicted=%d rows=%d)\n",
               "fatalities in [low,high]", n ? static_cast<double>(fat_ok) / n : 0,
               fat_pred ? static_cast<double>(fat_ok) / fat_pred : 0, fat_ok, fat_pred, n);
+  std::printf("  %-22s acc=%.3f  (%d rows whose text names the gold place or region)\n",
+              "  place, text names it", named ? static_cast<double>(named_ok) / named : 0, named);
+  std::printf("  %-22s acc=%.3f  (%d rows whose text states a number)\n", "  deaths, text has one",
+              numbered ? static_cast<double>(numbered_ok) / numbered : 0, numbered);
   std::printf("  %-22s %.3f\n", "rows with an event", n ? static_cast<double>(with_event) / n : 0);
 }
 
