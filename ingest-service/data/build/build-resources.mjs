@@ -324,7 +324,8 @@ const WORLD_MIN_POP = 15000;
 const CONFLICT_MIN_POP = 500; // every place of the GeoNames cities500 dump in these countries
 // East Slavic names reach English text through several romanisations: Ukrainian
 // "h" where Russian has "g" (Horlivka, Gorlovka), the soft sign as an apostrophe
-// or not at all (Ilovays'k, Ilovaysk), "ai" and "ay" (Ilovaisk, Ilovaysk).
+// or not at all (Ilovays'k, Ilovaysk), "ai" and "ay" (Ilovaisk, Ilovaysk), and
+// adjective endings (Krasnyy, Krasnyi, Krasny).
 const SLAVIC_VARIANT_COUNTRIES = new Set(['UA', 'RU', 'BY']);
 function slavicVariants(a) {
   const out = new Set();
@@ -333,6 +334,11 @@ function slavicVariants(a) {
     out.add(b);
     out.add(b.replace(/ay(?=[^aeiouy]|$)/g, 'ai'));
     out.add(b.replace(/ai(?=[^aeiouy]|$)/g, 'ay'));
+    // Adjective endings: Krasnyy, Krasnyi, Krasny.
+    if (/yy\b/.test(b)) {
+      out.add(b.replace(/yy\b/g, 'yi'));
+      out.add(b.replace(/yy\b/g, 'y'));
+    }
   }
   if (a.length >= 5) {
     for (const b of [...out]) out.add(b.replace(/h/g, 'g').replace(/^H/, 'G'));

@@ -414,6 +414,12 @@ INSTANTIATE_TEST_SUITE_P(
                   EventType::kOutcome, "gn:900001"},
         PlaceCase{"Two soldiers were killed near Pisky. Fighting went on in Mykolaiv Oblast.",
                   EventType::kOutcome, "gn:697504"},
+        // A place right before an event noun is that event's place.
+        PlaceCase{"Officials in Moscow condemned the Kramatorsk shelling.",
+                  EventType::kAssault, "gn:703845"},
+        // "Kiev forces" are Ukraine's forces, even after "in".
+        PlaceCase{"A soldier was killed in Kiev forces' shelling of Kramatorsk.",
+                  EventType::kOutcome, "gn:703845"},
         // A country, where the article is about one of its towns: the town.
         PlaceCase{"Fighting in Ukraine killed three soldiers. Donetsk was shelled again.",
                   EventType::kOutcome, "gn:709717"}));

@@ -901,7 +901,9 @@ class EventFinder {
       const bool sub = pm.place.kind == PlaceKind::kAdmin1 || pm.place.kind == PlaceKind::kCity ||
                        pm.place.kind == PlaceKind::kOther;
       int tier;
-      if (loc && a_.tok_clause[pm.tb] == a_.tok_clause[c.tb]) {
+      if (sub && pm.te == c.tb) {
+        tier = -1;  // "Gorlovka shelling", "Kiev protest": the noun's own place
+      } else if (loc && a_.tok_clause[pm.tb] == a_.tok_clause[c.tb]) {
         tier = sub ? 0 : 1;
       } else if (loc) {
         tier = sub ? 2 : 4;

@@ -757,12 +757,16 @@ class MentionFinder {
             return FinishNamed(std::move(comp), end);
           }
         }
-        if (chosen->kind == NameKind::kCountry && !poss && !locative) {
+        // "Ukraine troops"; "Kiev forces" even after "in" ("killed in Kiev
+        // forces' shelling" is not in Kiev).
+        if (!poss && (chosen->kind == NameKind::kCapital ||
+                      (chosen->kind == NameKind::kCountry && !locative))) {
           Mention comp;
           SectorNoun sn;
           if (after < end && MatchSector(after, end, &sn) > 0 && !sn.title &&
               Compose(s, i, after, end, c, &comp)) {
             comp.prep = m.prep;
+            if (chosen->kind == NameKind::kCapital) comp.metonym = true;
             return FinishNamed(std::move(comp), end);
           }
         }
@@ -811,7 +815,10 @@ class MentionFinder {
       case NameKind::kPlace: {
         const Place& pl = res_.places()[chosen->index];
         m.place = PlaceFromPlace(pl);
-        if (pl.capital_of >= 0 && !locative && !(after < end && IsTriggerWord(after))) {
+        SectorNoun sn;
+        const bool sector_after = after < end && MatchSector(after, end, &sn) > 0 && !sn.title;
+        if (pl.capital_of >= 0 && (!locative || sector_after) &&
+            !(after < end && IsTriggerWord(after))) {
           // A capital standing for its government: "Kiev forces", "Kiev said".
           const Country& c = res_.countries()[static_cast<std::size_t>(pl.capital_of)];
           Mention comp;
