@@ -321,6 +321,11 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
         ++sub_pred;
         if (ok) ++sub_ok;
       }
+      if (!ok && names_place && std::getenv("EVAL_SHOW_MISSES") != nullptr) {
+        std::printf("  [named-wrong] gold=%s pred=%s/%s :: %s\n",
+                    r[static_cast<std::size_t>(col["where_description"])].c_str(),
+                    place->name.c_str(), place->admin1.c_str(), headline.c_str());
+      }
       if (ok) {
         ++place_ok;
         if (names_place) ++named_ok;
