@@ -522,6 +522,35 @@ TEST(EventTimeTest, APossessiveTimeDatesItsNoun) {
   EXPECT_EQ(Day(e->when.start), "-") << Describe(x);
 }
 
+TEST(DescriptionTest, AnUnknownVillageLiesInTheRegionNamedWithIt) {
+  const Extraction x = Extract(
+      "On 16 February 2024, Russian forces shelled Velykyi Prykil village, Sumy Oblast.");
+  const EventRecord* a = First(x, EventType::kAssault);
+  ASSERT_NE(a, nullptr) << Describe(x);
+  EXPECT_EQ(a->place.kind, PlaceKind::kOther) << Describe(x);
+  EXPECT_EQ(a->place.admin1_id, "iso:UA-59") << Describe(x);
+  EXPECT_EQ(a->place.country, "UKR") << Describe(x);
+}
+
+TEST(DescriptionTest, ASecondVerbAfterAndSharesTheSubject) {
+  const Extraction x = Extract(
+      "Russian forces raided Pisky, Donetsk Oblast, and detained eight civilians.");
+  const EventRecord* c = First(x, EventType::kCoerce);
+  ASSERT_NE(c, nullptr) << Describe(x);
+  ASSERT_FALSE(c->actors.empty()) << Describe(x);
+  EXPECT_EQ(c->actors[0].country, "RUS") << Describe(x);
+  const EventRecord* a = First(x, EventType::kAssault);
+  ASSERT_NE(a, nullptr) << Describe(x);
+  EXPECT_EQ(a->place.id, "gn:900001") << Describe(x);  // the Pisky of Donetsk Oblast
+}
+
+TEST(DescriptionTest, LootingIsCoercion) {
+  const Extraction x = Extract("Russian soldiers looted shops in Kramatorsk on Monday.");
+  const EventRecord* c = First(x, EventType::kCoerce);
+  ASSERT_NE(c, nullptr) << Describe(x);
+  EXPECT_EQ(c->place.id, "gn:703845") << Describe(x);
+}
+
 TEST(DescriptionTest, CasualtiesShareTheDateOfTheEventBefore) {
   const Extraction x = Extract(
       "On 16 February 2024, Ukrainian forces shelled the town of Sudzha in the Kursk region. "

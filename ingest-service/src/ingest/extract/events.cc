@@ -362,6 +362,14 @@ class EventFinder {
             break;
           }
         }
+        // "X raided Y, Z province, and abducted ...": nothing between "and"
+        // and the verb, so whatever stands after the first verb is its
+        // object, not this verb's subject.
+        const absl::string_view before = toks_[c.tb - 1].lower;
+        if (actor != kNone && (before == "and" || before == "then") && M(actor).tb >= o->te) {
+          actor = kNone;
+          ev.actors = o->ev.actors;
+        }
       }
       if (!(c.flags & kTrigIntransitive)) {
         recip = RightScan(c.te, c.sentence, c.flags, false, &c.object_place);
@@ -806,6 +814,41 @@ class EventFinder {
     return best;
   }
 
+  // A place missing from the gazetteer, named with its region or country
+  // ("Kanan village, Sagaing region", "Djibo, Burkina Faso"): it lies there.
+  void LocateUnknownPlace(const Mention& unknown, PlaceRef& out) const {
+    const auto& toks = a_.seg.tokens;
+    for (std::size_t mi = 0; mi < a_.mentions.size(); ++mi) {
+      const Mention& pm = a_.mentions[mi];
+      if (pm.sentence != unknown.sentence || pm.tb < unknown.te) continue;
+      if (pm.tb > unknown.te + 4) break;
+      if (pm.place.id.empty() || pm.metonym || pm.place.kind == PlaceKind::kOther) continue;
+      // Only an apposition: a comma, "in" or a place noun between the two.
+      bool joined = true;
+      for (std::size_t k = unknown.te; k < pm.tb; ++k) {
+        const absl::string_view w = toks[k].lower;
+        if (w != "," && w != "in" && w != "(" && w != "village" && w != "town" &&
+            w != "city" && w != "district" && w != "of" && w != "the" && w != "area") {
+          joined = false;
+        }
+      }
+      if (!joined) continue;
+      const PlaceRef& r = pm.place;
+      if (r.kind == PlaceKind::kAdmin1) {
+        out.admin1 = r.name;
+        out.admin1_id = r.id;
+      } else {
+        out.admin1 = r.admin1;
+        out.admin1_id = r.admin1_id;
+      }
+      out.country = r.country;
+      out.latitude = r.latitude;
+      out.longitude = r.longitude;
+      out.precision_km = std::max(r.precision_km, 25.0);
+      return;
+    }
+  }
+
   // Whether the clause of token `t` holds an event trigger other than c's.
   bool ClauseHasOtherTrigger(const Cand& c, std::size_t t) const {
     for (const Cand& o : cands_) {
@@ -953,6 +996,7 @@ class EventFinder {
       ev.place = place->place;
       c.explicit_place = true;
       AddArg(c, "place", place->place.span);
+      if (ev.place.kind == PlaceKind::kOther) LocateUnknownPlace(*place, ev.place);
     } else if (a_.focus_place >= 0 && IsMaterialType(ev.type)) {
       ev.place = a_.mentions[static_cast<std::size_t>(a_.focus_place)].place;
       ev.place.span = TextSpan{};

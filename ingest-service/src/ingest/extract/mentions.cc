@@ -674,7 +674,14 @@ class MentionFinder {
           m.entity.kind != EntityKind::kPerson) {
         m.entity.country = possessor_country_;
       }
-      if (IsLocativePreposition(m.prep) && !org) {
+      // "Velykyi Prykil village": a place noun after the name makes it a place.
+      const std::size_t nx = i + len;
+      const bool place_noun =
+          nx < end && (absl::string_view(toks_[nx].lower) == "village" ||
+                       absl::string_view(toks_[nx].lower) == "town" ||
+                       absl::string_view(toks_[nx].lower) == "settlement" ||
+                       absl::string_view(toks_[nx].lower) == "hamlet");
+      if ((IsLocativePreposition(m.prep) || place_noun) && !org) {
         m.place.id = m.entity.id;
         m.place.name = name;
         m.place.kind = PlaceKind::kOther;
