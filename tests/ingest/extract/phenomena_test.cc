@@ -514,6 +514,18 @@ TEST(EventTimeTest, ATimeOfWhatIsSaidDoesNotDateTheSaying) {
   EXPECT_EQ(Day(e->when.start), "-") << Describe(x);
 }
 
+TEST(EventTimeTest, UndatedEventsEndWithThePublicationDayInAnyTimeZone) {
+  // Published at 21:01 UTC, already the next day east of UTC+3.
+  const Extraction late = Extract("Russian forces shelled Kramatorsk.", "2016-11-06 21:01:55");
+  const EventRecord* e = First(late, EventType::kAssault);
+  ASSERT_NE(e, nullptr) << Describe(late);
+  EXPECT_EQ(Day(e->when.end), "2016-11-08") << Describe(late);
+  const Extraction early = Extract("Russian forces shelled Kramatorsk.", "2016-11-06 08:00:00");
+  e = First(early, EventType::kAssault);
+  ASSERT_NE(e, nullptr) << Describe(early);
+  EXPECT_EQ(Day(e->when.end), "2016-11-07") << Describe(early);
+}
+
 TEST(EventTimeTest, APossessiveTimeDatesItsNoun) {
   const Extraction x =
       Extract("Zelenskyy accused Moscow of meddling in Tuesday's election.", "2016-11-12");

@@ -45,7 +45,9 @@ inline Document Doc(std::string body, std::string published = "2024-12-27") {
   d.body = std::move(body);
   absl::Time t;
   std::string err;
-  if (!published.empty() && absl::ParseTime("%Y-%m-%d", published, absl::UTCTimeZone(), &t, &err)) {
+  if (!published.empty() &&
+      (absl::ParseTime("%Y-%m-%d %H:%M:%S", published, absl::UTCTimeZone(), &t, &err) ||
+       absl::ParseTime("%Y-%m-%d", published, absl::UTCTimeZone(), &t, &err))) {
     d.published = t;
   }
   return d;

@@ -66,6 +66,9 @@ struct Analysis {
   std::vector<TimeExpr> times;
   std::vector<Figure> figures;
   std::optional<absl::CivilDay> published;
+  // The publication instant's calendar day in the easternmost time zone
+  // (UTC+14): no event it reports can fall on a later local day.
+  std::optional<absl::CivilDay> published_latest;
   std::string focus_country;       // ISO alpha-3, may be empty
   int focus_place = -1;            // mention index of the focus region/city
 };

@@ -861,7 +861,7 @@ class EventFinder {
   void SetDefaultTime(EventRecord& ev) const {
     if (!a_.published) return;
     ev.when = TimeRef();
-    ev.when.end = DayStart(*a_.published + 1);
+    ev.when.end = DayStart(*a_.published_latest + 1);
     ev.when.open_start = true;
     ev.when.granularity = Granularity::kDay;
   }

@@ -140,7 +140,10 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(
 Extraction Extractor::Extract(const Document& doc, absl::string_view article_id) const {
   Analysis a;
   a.body = doc.body;
-  if (doc.published) a.published = absl::ToCivilDay(*doc.published, absl::UTCTimeZone());
+  if (doc.published) {
+    a.published = absl::ToCivilDay(*doc.published, absl::UTCTimeZone());
+    a.published_latest = absl::ToCivilDay(*doc.published + absl::Hours(14), absl::UTCTimeZone());
+  }
   a.seg = Segment(a.body, *resources_);
   MarkQuotesAndClauses(a);
   FindMentions(*resources_, a);
