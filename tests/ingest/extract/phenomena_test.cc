@@ -268,6 +268,10 @@ INSTANTIATE_TEST_SUITE_P(
         FigureCase{"Hundreds of protesters gathered outside parliament.",
                    FigureKind::kParticipants, 200, 999, Qualifier::kVague},
         FigureCase{"Five dead after the shelling.", FigureKind::kKilled, 5, 5,
+                   Qualifier::kExact},
+        FigureCase{"Five civilians dead as fighting rocks Donetsk.", FigureKind::kKilled, 5, 5,
+                   Qualifier::kExact},
+        FigureCase{"Three soldiers wounded near Kramatorsk.", FigureKind::kInjured, 3, 3,
                    Qualifier::kExact}));
 
 // ---- dates ------------------------------------------------------------------------

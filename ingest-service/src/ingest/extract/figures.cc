@@ -250,6 +250,18 @@ class FigureFinder {
     } else {
       kind = head->kind;
     }
+    if (kind == FigureKind::kUnspecified && h + head_len < end) {
+      // "Five civilians dead", "two soldiers wounded": a predicate head.
+      const FigureHead* pred = nullptr;
+      if (Longest(res_.figure_heads(), h + head_len, end,
+                  [](const FigureHead& x) {
+                    return !x.not_counted && x.kind != FigureKind::kUnspecified;
+                  },
+                  &pred) > 0) {
+        kind = pred->kind;
+        from_verb = true;
+      }
+    }
     if (kind == FigureKind::kUnspecified) {
       kind = VerbKind(k, h + head_len, sent.tok_begin, end);
       if (kind == FigureKind::kUnspecified && h + head_len < end &&
