@@ -507,6 +507,20 @@ TEST(RepublicTest, AsAnActorItStaysAnActor) {
   EXPECT_EQ(e->place.id, "gn:703845") << Describe(x);
 }
 
+TEST(RepublicTest, ItsMilitiamenAreKilledInItsRegion) {
+  const Extraction x = Extract("DPR militiaman killed in Ukrainian shelling.");
+  const EventRecord* e = First(x, EventType::kOutcome);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  EXPECT_EQ(e->place.id, "iso:UA-14") << Describe(x);
+}
+
+TEST(PlaceNameTest, AHyphenatedModifierIsNoPartOfTheName) {
+  const Extraction x = Extract("Rebel-held Donetsk was shelled overnight.");
+  const EventRecord* e = First(x, EventType::kAssault);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  EXPECT_EQ(e->place.id, "gn:709717") << Describe(x);
+}
+
 TEST(EventTimeTest, ATimeOfWhatIsSaidDoesNotDateTheSaying) {
   // 2016-11-12 is a Saturday.
   const Extraction x = Extract(

@@ -156,8 +156,10 @@ class MentionFinder {
                 if (pop < 1000) continue;
                 if (sentence_start && pop < 50000) continue;
                 // Part of a longer proper name ("Donetsk Republic").
+                // ("Rebel-held Donetsk": a hyphenated modifier is no part.)
                 const bool cap_before = i > 0 && !sentence_start && toks_[i - 1].cap &&
-                                        toks_[i - 1].type == TokenType::kWord;
+                                        toks_[i - 1].type == TokenType::kWord &&
+                                        toks_[i - 1].lower.find('-') == std::string::npos;
                 const bool cap_after = i + 1 < end && toks_[i + 1].cap &&
                                        toks_[i + 1].type == TokenType::kWord;
                 if (cap_before || cap_after) continue;
@@ -843,6 +845,14 @@ class MentionFinder {
       }
       case NameKind::kActor:
         m.entity = EntityFromActor(res_.actors()[chosen->index]);
+        // An authority named like its region ("the Donetsk republic"): the
+        // region too, for "shelling of the Donetsk republic".
+        for (const NameEntry& e : b.entries) {
+          if (e.kind == NameKind::kAdmin1) {
+            m.place = PlaceFromAdmin1(res_.admin1s()[e.index]);
+            break;
+          }
+        }
         break;
     }
     return FinishNamed(std::move(m), end);
@@ -882,7 +892,8 @@ class MentionFinder {
       Mention& m = a_.mentions[i];
       const Mention& p = a_.mentions[i - 1];
       if (!m.generic || p.sentence != m.sentence || p.te != m.tb || p.possessor) continue;
-      if (p.entity.id.empty() || p.metonym || !p.place.id.empty()) continue;
+      if (p.entity.id.empty() || p.metonym) continue;
+      if (p.place.kind == PlaceKind::kCountry || p.place.kind == PlaceKind::kCity) continue;
       if (p.entity.kind == EntityKind::kPerson) continue;
       if (!absl::StartsWith(p.entity.id, "country:") && !absl::StartsWith(p.entity.id, "armed:") &&
           !absl::StartsWith(p.entity.id, "org:")) {
