@@ -758,7 +758,8 @@ function buildAdmin1(geo, iso2to3, placeCuration) {
           v.push(`${b} Krai`, `${b} krai`, `${b} Territory`, `${b} Region`, `${b} region`);
           break;
         case 'Oblast':
-          v.push(`${b} Oblast`, `${b} oblast`, `${b} Region`, `${b} region`, `${b} Province`, `${b} province`);
+          // "Luhansk Obl." is the usual abbreviation in Ukrainian military briefs.
+          v.push(`${b} Oblast`, `${b} oblast`, `${b} Obl`, `${b} Region`, `${b} region`, `${b} Province`, `${b} province`);
           break;
         case 'City':
           v.push(`${b} City`, `City of ${b}`);

@@ -514,6 +514,16 @@ TEST(RepublicTest, ItsMilitiamenAreKilledInItsRegion) {
   EXPECT_EQ(e->place.id, "iso:UA-14") << Describe(x);
 }
 
+TEST(PlaceNameTest, AFacilityNamedAfterItsTownLiesThere) {
+  const Extraction x = Extract("Two soldiers were killed at Donetsk Airport.");
+  const EventRecord* e = First(x, EventType::kOutcome);
+  ASSERT_NE(e, nullptr) << Describe(x);
+  EXPECT_EQ(e->place.name, "Donetsk Airport") << Describe(x);
+  EXPECT_EQ(e->place.kind, PlaceKind::kOther) << Describe(x);
+  EXPECT_EQ(e->place.admin1_id, "iso:UA-14") << Describe(x);
+  EXPECT_NEAR(e->place.latitude, 48.02, 0.01) << Describe(x);
+}
+
 TEST(PlaceNameTest, AHyphenatedModifierIsNoPartOfTheName) {
   const Extraction x = Extract("Rebel-held Donetsk was shelled overnight.");
   const EventRecord* e = First(x, EventType::kAssault);

@@ -58,6 +58,11 @@ constexpr absl::string_view kDirections[] = {
 constexpr absl::string_view kPlaceNouns[] = {
     "city", "town", "village", "region", "province", "district", "oblast",
     "port", "capital", "area", "settlement", "outskirts"};
+// Facilities named after their town ("Donetsk Airport"): located there.
+constexpr absl::string_view kFacilityWords[] = {
+    "airport", "station", "bridge", "port", "harbour", "harbor", "dam", "refinery",
+    "checkpoint", "hospital", "mine", "plant", "square", "stadium", "base", "airbase",
+    "prison", "market", "university"};
 constexpr absl::string_view kVerbCues[] = {
     "has", "have", "had", "is", "was", "will", "would", "were"};
 
@@ -161,7 +166,8 @@ class MentionFinder {
                                         toks_[i - 1].type == TokenType::kWord &&
                                         toks_[i - 1].lower.find('-') == std::string::npos;
                 const bool cap_after = i + 1 < end && toks_[i + 1].cap &&
-                                       toks_[i + 1].type == TokenType::kWord;
+                                       toks_[i + 1].type == TokenType::kWord &&
+                                       !In(kFacilityWords, toks_[i + 1].lower);
                 if (cap_before || cap_after) continue;
               }
             }
@@ -824,6 +830,14 @@ class MentionFinder {
       case NameKind::kPlace: {
         const Place& pl = res_.places()[chosen->index];
         m.place = PlaceFromPlace(pl);
+        if (after < end && toks_[after].cap && In(kFacilityWords, toks_[after].lower)) {
+          // "Donetsk Airport": a site in the town, at the town's position.
+          m.te = after + 1;
+          m.place.id = "new:" + ShortHash(FoldCase(SpanText(i, after + 1)));
+          m.place.name = SpanText(i, after + 1);
+          m.place.kind = PlaceKind::kOther;
+          return FinishNamed(std::move(m), end);
+        }
         SectorNoun sn;
         const bool sector_after = after < end && MatchSector(after, end, &sn) > 0 && !sn.title;
         if (pl.capital_of >= 0 && (!locative || sector_after) &&
