@@ -424,6 +424,9 @@ INSTANTIATE_TEST_SUITE_P(
         // "Kiev forces" are Ukraine's forces, even after "in".
         PlaceCase{"A soldier was killed in Kiev forces' shelling of Kramatorsk.",
                   EventType::kOutcome, "gn:703845"},
+        // A name nobody can locate, where the article is about a known town.
+        PlaceCase{"Two soldiers were killed in Zarechnaya Valley. Kramatorsk was shelled again.",
+                  EventType::kOutcome, "gn:703845"},
         // A country, where the article is about one of its towns: the town.
         PlaceCase{"Fighting in Ukraine killed three soldiers. Donetsk was shelled again.",
                   EventType::kOutcome, "gn:709717"}));

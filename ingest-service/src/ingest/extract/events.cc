@@ -997,6 +997,14 @@ class EventFinder {
       c.explicit_place = true;
       AddArg(c, "place", place->place.span);
       if (ev.place.kind == PlaceKind::kOther) LocateUnknownPlace(*place, ev.place);
+      // A name the gazetteer does not know and the text does not locate
+      // ("in Donbas"), in an article about a known town: that town.
+      if (ev.place.kind == PlaceKind::kOther && ev.place.admin1_id.empty() &&
+          ev.place.country.empty() && a_.focus_place >= 0 && IsMaterialType(ev.type)) {
+        ev.place = a_.mentions[static_cast<std::size_t>(a_.focus_place)].place;
+        ev.place.span = TextSpan{};
+        ev.place.text.clear();
+      }
     } else if (a_.focus_place >= 0 && IsMaterialType(ev.type)) {
       ev.place = a_.mentions[static_cast<std::size_t>(a_.focus_place)].place;
       ev.place.span = TextSpan{};
