@@ -64,6 +64,14 @@ std::function<absl::Status()> AggregateWith(F edit) {
   };
 }
 template <typename F>
+std::function<absl::Status()> FiguresWith(F edit) {
+  return [edit] {
+    v1::ListFiguresRequest r;
+    edit(r);
+    return DecodeListFigures(r).status();
+  };
+}
+template <typename F>
 std::function<absl::Status()> AppendWith(F edit) {
   return [edit] {
     v1::AppendArticleRequest r = KurskRequest();
@@ -172,6 +180,32 @@ INSTANTIATE_TEST_SUITE_P(
                     r.mutable_filter()->add_types(static_cast<v1::EventType>(18));
                   }),
                   "filter.types[0]: unknown event type 18"}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
+    ListFigures, DecodeErrorTest,
+    ::testing::Values(
+        ErrorCase{"UnknownKind", FiguresWith([](auto& r) {
+                    r.add_kinds(static_cast<v1::FigureKind>(77));
+                  }),
+                  "kinds[0]: unknown figure kind 77"},
+        ErrorCase{"UnspecifiedKind", FiguresWith([](auto& r) {
+                    r.add_kinds(v1::FIGURE_KIND_UNSPECIFIED);
+                  }),
+                  "kinds[0]: unspecified"},
+        ErrorCase{"MalformedCountedId", FiguresWith([](auto& r) {
+                    r.add_counted_ids("country:PRK");
+                    r.add_counted_ids("a b");
+                  }),
+                  "counted_ids[1]"},
+        ErrorCase{"NegativeMax", FiguresWith([](auto& r) { r.set_max_figures(-1); }),
+                  "max_figures: must be in 0..10000, got -1"},
+        ErrorCase{"HugeMax", FiguresWith([](auto& r) { r.set_max_figures(10001); }),
+                  "max_figures: must be in 0..10000, got 10001"},
+        ErrorCase{"FilterError", FiguresWith([](auto& r) {
+                    r.mutable_filter()->add_place_ids("");
+                  }),
+                  "filter.place_ids[0]"}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(

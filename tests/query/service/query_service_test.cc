@@ -256,6 +256,35 @@ TEST_F(QueryServiceTest, AggregateEventsKeepsSourcesSideBySide) {
   EXPECT_THAT(s.error_message(), HasSubstr("group_by"));
 }
 
+TEST_F(QueryServiceTest, ListFiguresPutsSourcesSideBySide) {
+  Append(KurskRequest());
+  v1::ListFiguresRequest request;
+  request.mutable_filter()->add_place_ids("iso:RU-KRS");
+  request.add_counted_ids("country:PRK");
+  request.add_kinds(v1::FIGURE_KIND_KILLED);
+  request.add_kinds(v1::FIGURE_KIND_INJURED);
+  request.add_kinds(v1::FIGURE_KIND_KILLED_OR_INJURED);
+  v1::ListFiguresResponse response;
+  grpc::Status s = stub_->ListFigures(Context().get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(response.sources(), SizeIs(2));
+  EXPECT_EQ(response.sources(0).source().id(), "org:kor-nis");
+  EXPECT_THAT(response.sources(0).figures(), SizeIs(3));
+  EXPECT_EQ(response.sources(1).source().id(), "person:volodymyr-zelenskyy");
+  ASSERT_THAT(response.sources(1).figures(), SizeIs(1));
+  const v1::SourcedFigure& z = response.sources(1).figures(0);
+  EXPECT_EQ(z.figure().low(), 3001);
+  EXPECT_FALSE(z.figure().has_high());
+  EXPECT_EQ(z.figure().text(), "over 3,000 killed or wounded");
+  EXPECT_FALSE(z.event_id().empty());
+  EXPECT_EQ(response.total_figures(), 4);
+
+  request.set_max_figures(-5);
+  s = stub_->ListFigures(Context().get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("max_figures"));
+}
+
 TEST_F(QueryServiceTest, ListQuotesAndSearchEntities) {
   Append(KurskRequest());
   v1::ListQuotesRequest quotes;

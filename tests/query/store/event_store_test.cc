@@ -494,6 +494,97 @@ TEST_F(EventStoreTest, AggregatesFiguresBySourceSideBySide) {
                                       3001, 3001, 3001}));
 }
 
+std::vector<std::string> SourceIds(const FigureReport& r) {
+  std::vector<std::string> ids;
+  for (const SourceFigures& s : r.sources) ids.push_back(s.source.id);
+  return ids;
+}
+
+TEST_F(EventStoreTest, ListsFiguresSideBySideBySource) {
+  AppendKursk();
+  AppendSudzha();
+  FigureQuery q;
+  q.filter.place_ids = {"iso:RU-KRS"};
+  q.counted_ids = {"country:PRK"};
+  q.kinds = {FigureKind::kKilled, FigureKind::kInjured, FigureKind::kKilledOrInjured};
+  auto r = store_.ListFigures(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(SourceIds(*r), (std::vector<std::string>{"org:kor-nis", "person:volodymyr-zelenskyy"}));
+  EXPECT_EQ(r->total_figures, 4);
+  EXPECT_FALSE(r->truncated);
+  const SourceFigures& nis = r->sources[0];
+  EXPECT_EQ(nis.source.name, "National Intelligence Service");
+  ASSERT_EQ(nis.figures.size(), 3u);
+  std::vector<std::string> texts;
+  for (const SourcedFigure& f : nis.figures) {
+    texts.push_back(f.figure.text);
+    EXPECT_EQ(f.article_id, kKurskId);
+    EXPECT_EQ(f.figure.source.id, "org:kor-nis");
+  }
+  EXPECT_THAT(texts, UnorderedElementsAreArray(std::vector<std::string>{
+                         "has died", "more than 100 fatalities", "approximately 1,000 injuries"}));
+  const SourceFigures& zel = r->sources[1];
+  ASSERT_EQ(zel.figures.size(), 1u);
+  EXPECT_EQ(zel.figures[0].figure.kind, FigureKind::kKilledOrInjured);
+  EXPECT_EQ(zel.figures[0].figure.low, 3001);
+  EXPECT_EQ(zel.figures[0].figure.high, std::nullopt);
+  // Killed-or-wounded and killed are different kinds: no conflict.
+  EXPECT_THAT(r->conflicts, IsEmpty());
+  // Without the counted filter, every figure of an event in Russia: the
+  // Kursk ones and the two civilians killed in Sudzha.
+  q.counted_ids.clear();
+  q.filter.place_ids = {"iso:RUS"};
+  r = store_.ListFigures(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_figures, 5);
+}
+
+TEST_F(EventStoreTest, FlagsSourcesWhoseFiguresCannotBothHold) {
+  AppendKursk();
+  // A third source says ten North Korean soldiers were killed in Kursk.
+  Event e;
+  e.id = "other-e1";
+  e.type = EventType::kOutcome;
+  e.mode = "casualties";
+  e.patients = {NorthKoreanTroops("North Korean soldiers")};
+  e.place = KurskOblast();
+  e.figures = {Fig(FigureKind::kKilled, 10, 10, Qualifier::kExact,
+                   NorthKoreanTroops("North Korean soldiers"), Russia(), "ten soldiers")};
+  e.according_to = Russia();
+  ArticleInfo a;
+  a.id = "art_other";
+  a.published_at = Day(2024, 12, 28);
+  ASSERT_TRUE(store_.AppendArticle(a, {e}, {}).ok());
+  FigureQuery q;
+  q.counted_ids = {"country:PRK"};
+  q.kinds = {FigureKind::kKilled};
+  auto r = store_.ListFigures(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->conflicts.size(), 1u);
+  const FigureConflict& c = r->conflicts[0];
+  EXPECT_EQ(c.kind, FigureKind::kKilled);
+  EXPECT_EQ(std::set<std::string>({c.source_a, c.source_b}),
+            std::set<std::string>({"org:kor-nis", "country:RUS"}));
+  const Figure& nis = c.source_a == "org:kor-nis" ? c.figure_a.figure : c.figure_b.figure;
+  const Figure& rus = c.source_a == "org:kor-nis" ? c.figure_b.figure : c.figure_a.figure;
+  EXPECT_EQ(nis.low, 101);  // "more than 100" cannot be ten
+  EXPECT_EQ(rus.low, 10);
+}
+
+TEST_F(EventStoreTest, FigureListsAreBoundedAndChecked) {
+  AppendKursk();
+  FigureQuery q;
+  q.max_figures = 2;
+  auto r = store_.ListFigures(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total_figures, 2);
+  EXPECT_TRUE(r->truncated);
+  q.max_figures = kMaxFigures + 1;
+  r = store_.ListFigures(q);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("max_figures"));
+}
+
 TEST_F(EventStoreTest, AggregatesByTimeBucketsAndType) {
   AppendKursk();
   AppendSudzha();

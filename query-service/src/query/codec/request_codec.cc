@@ -465,6 +465,33 @@ absl::StatusOr<store::AggregateQuery> DecodeAggregateEvents(
   return q;
 }
 
+absl::StatusOr<store::FigureQuery> DecodeListFigures(const v1::ListFiguresRequest& request) {
+  store::FigureQuery q;
+  QUERY_ASSIGN_OR_RETURN(q.filter, DecodeFilter(request.filter(), "filter"));
+  if (request.kinds_size() > kMaxFilterValues) {
+    return Invalid("kinds", absl::StrCat("more than ", kMaxFilterValues, " values"));
+  }
+  for (int i = 0; i < request.kinds_size(); ++i) {
+    const int k = request.kinds(i);
+    if (!v1::FigureKind_IsValid(k)) {
+      return Invalid(Indexed("kinds", i), absl::StrCat("unknown figure kind ", k));
+    }
+    if (k == v1::FIGURE_KIND_UNSPECIFIED) return Invalid(Indexed("kinds", i), "unspecified");
+    q.kinds.push_back(static_cast<store::FigureKind>(k));
+  }
+  if (request.counted_ids_size() > kMaxFilterValues) {
+    return Invalid("counted_ids", absl::StrCat("more than ", kMaxFilterValues, " values"));
+  }
+  QUERY_RETURN_IF_ERROR(ValidateIds(request.counted_ids(), "counted_ids"));
+  q.counted_ids.assign(request.counted_ids().begin(), request.counted_ids().end());
+  if (request.max_figures() < 0 || request.max_figures() > store::kMaxFigures) {
+    return Invalid("max_figures", absl::StrCat("must be in 0..", store::kMaxFigures, ", got ",
+                                               request.max_figures()));
+  }
+  q.max_figures = request.max_figures();
+  return q;
+}
+
 absl::StatusOr<store::QuoteQuery> DecodeListQuotes(const v1::ListQuotesRequest& request) {
   store::QuoteQuery q;
   QUERY_RETURN_IF_ERROR(ValidateIds(request.speaker_ids(), "speaker_ids"));
@@ -556,6 +583,37 @@ void EncodeAggregate(const store::AggregateResult& in,
     }
   }
   out->set_total_events(in.total_events);
+}
+
+namespace {
+void EncodeSourcedFigure(const store::SourcedFigure& in, v1::SourcedFigure* out) {
+  EncodeFigure(in.figure, out->mutable_figure());
+  out->set_event_id(in.event_id);
+  out->set_article_id(in.article_id);
+  out->set_sentence(in.sentence);
+  EncodeTimeSpan(in.when, out->mutable_when());
+  if (!in.place.id.empty()) EncodePlace(in.place, out->mutable_place());
+  if (in.published_at) EncodeTime(*in.published_at, out->mutable_published_at());
+}
+}  // namespace
+
+void EncodeFigureReport(const store::FigureReport& in, v1::ListFiguresResponse* out) {
+  out->Clear();
+  for (const store::SourceFigures& s : in.sources) {
+    v1::SourceFigures* g = out->add_sources();
+    if (!s.source.id.empty()) EncodeEntity(s.source, g->mutable_source());
+    for (const store::SourcedFigure& f : s.figures) EncodeSourcedFigure(f, g->add_figures());
+  }
+  for (const store::FigureConflict& c : in.conflicts) {
+    v1::FigureConflict* x = out->add_conflicts();
+    x->set_kind(static_cast<v1::FigureKind>(c.kind));
+    x->set_source_a(c.source_a);
+    x->set_source_b(c.source_b);
+    EncodeSourcedFigure(c.figure_a, x->mutable_figure_a());
+    EncodeSourcedFigure(c.figure_b, x->mutable_figure_b());
+  }
+  out->set_total_figures(in.total_figures);
+  out->set_truncated(in.truncated);
 }
 
 void EncodeQuotePage(const store::QuotePage& in, v1::ListQuotesResponse* out) {

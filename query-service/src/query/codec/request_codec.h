@@ -51,6 +51,8 @@ absl::StatusOr<store::ListEventsQuery> DecodeListEvents(
     const v1::ListEventsRequest& request);
 absl::StatusOr<store::AggregateQuery> DecodeAggregateEvents(
     const v1::AggregateEventsRequest& request);
+absl::StatusOr<store::FigureQuery> DecodeListFigures(
+    const v1::ListFiguresRequest& request);
 absl::StatusOr<store::QuoteQuery> DecodeListQuotes(
     const v1::ListQuotesRequest& request);
 absl::StatusOr<store::EntityQuery> DecodeSearchEntities(
@@ -68,6 +70,7 @@ void EncodeAppendResult(const store::AppendResult& in,
 void EncodeEventPage(const store::EventPage& in, v1::ListEventsResponse* out);
 void EncodeAggregate(const store::AggregateResult& in,
                      v1::AggregateEventsResponse* out);
+void EncodeFigureReport(const store::FigureReport& in, v1::ListFiguresResponse* out);
 void EncodeQuotePage(const store::QuotePage& in, v1::ListQuotesResponse* out);
 void EncodeEntityCounts(const std::vector<store::EntityCount>& in,
                         v1::SearchEntitiesResponse* out);

@@ -264,6 +264,17 @@ grpc::ServerUnaryReactor* QueryServiceImpl::AggregateEvents(
   });
 }
 
+grpc::ServerUnaryReactor* QueryServiceImpl::ListFigures(
+    grpc::CallbackServerContext* context, const v1::ListFiguresRequest* request,
+    v1::ListFiguresResponse* response) {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::FigureQuery query, codec::DecodeListFigures(*request));
+    QUERY_ASSIGN_OR_RETURN(const store::FigureReport report, store_->ListFigures(query));
+    codec::EncodeFigureReport(report, response);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* QueryServiceImpl::ListQuotes(
     grpc::CallbackServerContext* context, const v1::ListQuotesRequest* request,
     v1::ListQuotesResponse* response) {

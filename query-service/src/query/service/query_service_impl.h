@@ -71,6 +71,9 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::AggregateEventsRequest* request,
       v1::AggregateEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListFigures(grpc::CallbackServerContext* context,
+                                        const v1::ListFiguresRequest* request,
+                                        v1::ListFiguresResponse* response) override;
   grpc::ServerUnaryReactor* ListQuotes(grpc::CallbackServerContext* context,
                                        const v1::ListQuotesRequest* request,
                                        v1::ListQuotesResponse* response) override;

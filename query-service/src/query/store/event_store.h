@@ -114,6 +114,9 @@ class EventStore {
   absl::StatusOr<AggregateResult> AggregateEvents(
       const AggregateQuery& query) const ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Figures of the matching events, grouped by source, with conflicts.
+  absl::StatusOr<FigureReport> ListFigures(const FigureQuery& query) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<QuotePage> ListQuotes(const QuoteQuery& query) const
       ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -107,6 +107,48 @@ struct AggregateResult {
   std::int64_t total_events = 0;
 };
 
+inline constexpr int kDefaultMaxFigures = 1000;
+inline constexpr int kMaxFigures = 10000;
+
+struct FigureQuery {
+  EventFilter filter;
+  std::vector<FigureKind> kinds;  // empty = every kind
+  // Entity ids of whom is counted; "country:XXX" also matches any counted
+  // entity of that country. Empty = anyone.
+  std::vector<std::string> counted_ids;
+  int max_figures = 0;  // 0 = kDefaultMaxFigures
+};
+
+struct SourcedFigure {
+  Figure figure;  // figure.source: the source it is grouped under
+  std::string event_id;
+  std::string article_id;
+  std::string sentence;
+  TimeSpan when;
+  Place place;
+  std::optional<absl::Time> published_at;
+};
+
+struct SourceFigures {
+  Entity source;  // empty id = unattributed
+  std::vector<SourcedFigure> figures;  // by event time, then event id
+};
+
+struct FigureConflict {
+  FigureKind kind = FigureKind::kUnspecified;
+  std::string source_a;
+  std::string source_b;
+  SourcedFigure figure_a;
+  SourcedFigure figure_b;
+};
+
+struct FigureReport {
+  std::vector<SourceFigures> sources;  // most figures first, then source id
+  std::vector<FigureConflict> conflicts;
+  std::int64_t total_figures = 0;
+  bool truncated = false;
+};
+
 struct QuoteQuery {
   std::vector<std::string> speaker_ids;
   std::string article_id;     // empty = any
