@@ -1,6 +1,8 @@
 #include "ingest/codec/codec.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +11,10 @@
 
 namespace newsevents::ingest {
 namespace {
+
+// The range google.protobuf.Timestamp allows: years 0001..9999.
+constexpr std::int64_t kMinSeconds = -62135596800;
+constexpr std::int64_t kMaxSeconds = 253402300799;
 
 void EncodeTime(absl::Time t, google::protobuf::Timestamp* out) {
   const std::int64_t seconds = absl::ToUnixSeconds(t);
@@ -19,9 +25,6 @@ void EncodeTime(absl::Time t, google::protobuf::Timestamp* out) {
 
 absl::StatusOr<absl::Time> DecodeTime(absl::string_view field,
                                       const google::protobuf::Timestamp& ts) {
-  // The range google.protobuf.Timestamp allows: years 0001..9999.
-  constexpr std::int64_t kMinSeconds = -62135596800;
-  constexpr std::int64_t kMaxSeconds = 253402300799;
   if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds ||
       ts.nanos() < 0 || ts.nanos() > 999999999) {
     return absl::InvalidArgumentError(
@@ -43,7 +46,8 @@ void EncodeEntity(const EntityRef& in, v1::Entity* out) {
   out->set_country(in.country);
   out->set_sector(in.sector);
   out->set_text(in.text);
-  out->set_count(in.count);
+  // A count below zero is a number too large for int64: saturated.
+  out->set_count(in.count < 0 ? std::numeric_limits<std::int64_t>::max() : in.count);
 }
 
 void EncodePlace(const PlaceRef& in, v1::Place* out) {
@@ -59,19 +63,43 @@ void EncodePlace(const PlaceRef& in, v1::Place* out) {
   out->set_text(in.text);
 }
 
+// Relative times resolved against a publication date at the edge of the
+// range ("last year" in year 1, "next year" in 9999) can fall outside it;
+// the query service refuses such timestamps, so they are cut to the range.
+absl::Time ClampTime(absl::Time t) {
+  return std::clamp(t, absl::FromUnixSeconds(kMinSeconds),
+                    absl::FromUnixSeconds(kMaxSeconds));
+}
+
 void EncodeTimeSpan(const TimeRef& in, v1::TimeSpan* out) {
-  if (in.start) EncodeTime(*in.start, out->mutable_start());
-  if (in.end) EncodeTime(*in.end, out->mutable_end());
+  if (in.start) EncodeTime(ClampTime(*in.start), out->mutable_start());
+  if (in.end) EncodeTime(ClampTime(*in.end), out->mutable_end());
   out->set_granularity(static_cast<v1::Granularity>(in.granularity));
   out->set_open_start(in.open_start);
   out->set_open_end(in.open_end);
   out->set_text(in.text);
 }
 
+// A bound below zero is a number too large for int64 ("99999999999999999999
+// soldiers"): it is saturated. Bounds given the wrong way round ("between 9
+// and 3") are swapped. The query service refuses figures that break
+// 0 <= low <= high, and with them the whole article.
+void EncodeFigureBounds(const FigureRef& in, v1::Figure* out) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  std::int64_t low = in.low < 0 ? kMax : in.low;
+  if (!in.high) {
+    out->set_low(low);
+    return;
+  }
+  std::int64_t high = *in.high < 0 ? kMax : *in.high;
+  if (high < low) std::swap(low, high);
+  out->set_low(low);
+  out->set_high(high);
+}
+
 void EncodeFigure(const FigureRef& in, v1::Figure* out) {
   out->set_kind(static_cast<v1::FigureKind>(in.kind));
-  out->set_low(in.low);
-  if (in.high) out->set_high(*in.high);
+  EncodeFigureBounds(in, out);
   out->set_qualifier(static_cast<v1::Qualifier>(in.qualifier));
   if (!in.counted.id.empty() || !in.counted.text.empty()) {
     EncodeEntity(in.counted, out->mutable_counted());
@@ -79,6 +107,37 @@ void EncodeFigure(const FigureRef& in, v1::Figure* out) {
   if (!in.source.id.empty()) EncodeEntity(in.source, out->mutable_source());
   out->set_text(in.text);
   EncodeSpan(in.span, out->mutable_span());
+}
+
+bool IsUtf8Continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xc0) == 0x80;
+}
+
+// The evidence sentence is cut to this many bytes around the trigger. A
+// run-on "sentence" (a megabyte with no full stop) would otherwise be copied
+// into every event read from it and make responses gigabytes long.
+constexpr std::size_t kMaxEvidenceBytes = 1000;
+
+void EncodeEvidenceSentence(const EventRecord& in, v1::Evidence* out) {
+  const std::string& s = in.sentence;
+  if (s.size() <= kMaxEvidenceBytes) {
+    out->set_sentence(s);
+    EncodeSpan(in.sentence_span, out->mutable_sentence_span());
+    return;
+  }
+  const std::size_t trigger = in.trigger.start > in.sentence_span.start
+                                  ? in.trigger.start - in.sentence_span.start
+                                  : 0;
+  std::size_t begin =
+      trigger > kMaxEvidenceBytes / 2 ? trigger - kMaxEvidenceBytes / 2 : 0;
+  begin = std::min(begin, s.size() - kMaxEvidenceBytes);
+  std::size_t end = begin + kMaxEvidenceBytes;
+  while (begin < end && IsUtf8Continuation(s[begin])) ++begin;
+  while (end > begin && end < s.size() && IsUtf8Continuation(s[end])) --end;
+  out->set_sentence(s.substr(begin, end - begin));
+  v1::Span* span = out->mutable_sentence_span();
+  span->set_start(static_cast<std::int32_t>(in.sentence_span.start + begin));
+  span->set_end(static_cast<std::int32_t>(in.sentence_span.start + end));
 }
 
 bool IsIdChar(char c) {
@@ -89,7 +148,11 @@ bool IsIdChar(char c) {
 std::string Shorten(absl::string_view value) {
   constexpr std::size_t kShown = 40;
   if (value.size() <= kShown) return std::string(value);
-  return absl::StrCat(value.substr(0, kShown), "...");
+  // Never split a UTF-8 sequence: the message may travel in a proto string
+  // (IngestArticlesResponse.status_message), which must be valid UTF-8.
+  std::size_t cut = kShown;
+  while (cut > 0 && IsUtf8Continuation(value[cut])) --cut;
+  return absl::StrCat(value.substr(0, cut), "...");
 }
 
 }  // namespace
@@ -215,8 +278,7 @@ void EncodeEvent(const EventRecord& in, absl::string_view article_id,
   out->set_modality(static_cast<v1::Modality>(in.modality));
   for (const std::string& q : in.quote_ids) out->add_quote_ids(q);
   v1::Evidence* ev = out->mutable_evidence();
-  ev->set_sentence(in.sentence);
-  EncodeSpan(in.sentence_span, ev->mutable_sentence_span());
+  EncodeEvidenceSentence(in, ev);
   EncodeSpan(in.trigger, ev->mutable_trigger());
   for (const ArgumentRef& a : in.arguments) {
     v1::ArgumentSpan* arg = ev->add_arguments();

@@ -39,7 +39,11 @@ v1::ArticleInfo EncodeArticleInfo(const Document& doc,
                                   int event_count, int quote_count);
 
 // Encodes one extraction result. `published` is copied into every event and
-// quote as the report time.
+// quote as the report time. The evidence sentence is cut to 1000 bytes
+// around the trigger (its span with it); values the query service would
+// refuse are brought into range: figures and counts too large for int64
+// saturate, reversed figure bounds are swapped, and times are cut to the
+// Timestamp range (years 0001..9999).
 void EncodeEvent(const EventRecord& in, absl::string_view article_id,
                  const Document& doc, v1::Event* out);
 void EncodeQuote(const QuoteRecord& in, absl::string_view article_id,
