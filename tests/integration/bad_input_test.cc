@@ -892,6 +892,41 @@ TEST_F(BadInputTest, AggregateEvents) {
   ExpectServersUp();
 }
 
+TEST_F(BadInputTest, ListFigures) {
+  using C = grpc::StatusCode;
+  using R = v1::ListFiguresRequest;
+  std::vector<Row<R>> rows = {
+      {"kind 99", [](R& r) { r.add_kinds(static_cast<v1::FigureKind>(99)); }, C::INVALID_ARGUMENT,
+       {"kinds[0]: unknown figure kind 99"}},
+      {"kind unspecified", [](R& r) { r.add_kinds(v1::FIGURE_KIND_UNSPECIFIED); },
+       C::INVALID_ARGUMENT, {"kinds[0]: unspecified"}},
+      {"1,001 kinds",
+       [](R& r) {
+         for (int i = 0; i < 1001; ++i) r.add_kinds(v1::FIGURE_KIND_KILLED);
+       },
+       C::INVALID_ARGUMENT, {"kinds: more than 1000 values"}},
+      {"malformed counted id", [](R& r) { r.add_counted_ids("country: PRK"); },
+       C::INVALID_ARGUMENT, {"counted_ids[0]: malformed id 'country: PRK'"}},
+      {"1,001 counted ids",
+       [](R& r) {
+         for (int i = 0; i < 1001; ++i) r.add_counted_ids("country:PRK");
+       },
+       C::INVALID_ARGUMENT, {"counted_ids: more than 1000 values"}},
+      {"max_figures -1", [](R& r) { r.set_max_figures(-1); }, C::INVALID_ARGUMENT,
+       {"max_figures: must be in 0..10000, got -1"}},
+      {"max_figures INT32_MAX",
+       [](R& r) { r.set_max_figures(std::numeric_limits<std::int32_t>::max()); },
+       C::INVALID_ARGUMENT, {"max_figures: must be in 0..10000, got 2147483647"}},
+      {"good request", [](R& r) { r.add_counted_ids("country:PRK"); }, C::OK, {}},
+  };
+  AddFilterRows(rows);
+  RunTable<R, v1::ListFiguresResponse>(R(), rows,
+                                       [this](const R& r, v1::ListFiguresResponse* out) {
+                                         return query_stub_->ListFigures(Context().get(), r, out);
+                                       });
+  ExpectServersUp();
+}
+
 TEST_F(BadInputTest, ListQuotes) {
   using C = grpc::StatusCode;
   using R = v1::ListQuotesRequest;
