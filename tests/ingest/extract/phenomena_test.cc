@@ -491,6 +491,18 @@ TEST(FigureTest, SingularVictimCountsOne) {
   EXPECT_EQ(e->place.id, "gn:709717");
 }
 
+TEST(FigureTest, AbsurdNumbersStayFiniteAndNonNegative) {
+  const Extraction x = Extract("More than 99999999999999999999 soldiers were killed.");
+  bool found = false;
+  for (const auto& a : x.annotations) {
+    if (a.kind != AnnotationRecord::Kind::kFigure) continue;
+    found = true;
+    EXPECT_GT(a.figure.low, 0) << Describe(x);
+    EXPECT_LE(a.figure.low, std::int64_t{1000000000000000000}) << Describe(x);
+  }
+  EXPECT_TRUE(found) << Describe(x);
+}
+
 TEST(FigureTest, UnitsAndThingsAreNotCounts) {
   const Extraction x =
       Extract("Over the past 24 hours the enemy carried out 30 attacks; a soldier was killed.");

@@ -19,6 +19,15 @@ struct Num {
   bool article = false;  // "a"/"an": one, only with an outcome verb
 };
 
+// Counts past 1e18 are nonsense in news text; keep them finite and
+// non-negative instead of overflowing.
+constexpr std::int64_t kMaxCount = 1000000000000000000;
+std::int64_t Saturate(double x) {
+  if (!(x > 0)) return 0;
+  if (x >= static_cast<double>(kMaxCount)) return kMaxCount;
+  return static_cast<std::int64_t>(std::llround(x));
+}
+
 const FigureHead kMentionHead{FigureKind::kUnspecified, FigureKind::kOther, ""};
 
 class FigureFinder {
@@ -280,19 +289,19 @@ class FigureFinder {
     f.from_verb = from_verb;
     FigureRef& r = f.ref;
     r.kind = kind;
-    const auto v = static_cast<std::int64_t>(std::llround(n.value));
+    const std::int64_t v = Saturate(n.value);
     if (n.vague) {
       r.low = n.vague_low;
       r.high = n.vague_high;
       r.qualifier = Qualifier::kVague;
     } else if (range) {
       r.low = v;
-      r.high = static_cast<std::int64_t>(std::llround(high_value));
+      r.high = Saturate(high_value);
       r.qualifier = Qualifier::kRange;
     } else {
       r.qualifier = q;
       switch (q) {
-        case Qualifier::kMoreThan: r.low = v + 1; break;
+        case Qualifier::kMoreThan: r.low = v < kMaxCount ? v + 1 : v; break;
         case Qualifier::kAtLeast: r.low = v; break;
         case Qualifier::kAtMost:
           r.low = 0;
