@@ -13,7 +13,7 @@ packages=(
   libicu-dev libgumbo-dev rapidjson-dev libre2-dev libxxhash-dev zlib1g-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev openssl)
 fi
 
 missing=()

@@ -72,6 +72,12 @@ Options
   --query=HOST:PORT     query service (default localhost:50052, or
                         NEWSEVENTS_QUERY_ADDRESS)
   --timeout=SECONDS     deadline of each call (default 30)
+  --token=TOKEN         bearer token for secured services (default
+                        NEWSEVENTS_AUTH_TOKEN); --token_file=FILE reads it
+  --tls_ca=FILE         use TLS; verify the services with this PEM CA
+  --tls_cert=FILE --tls_key=FILE
+                        client certificate and key, for mutual TLS (also
+                        TLS without --tls_ca: the system's roots verify)
 
 Filters (events, aggregate, watch; repeat an option or use commas for OR)
   --type=ASSAULT        event type (AGREE ... OUTCOME)
@@ -149,18 +155,28 @@ std::string EnvOr(const char* var, const char* fallback) {
   return v != nullptr && *v != '\0' ? v : fallback;
 }
 
+std::shared_ptr<grpc::ChannelCredentials> g_credentials =
+    grpc::InsecureChannelCredentials();
+std::string g_token;
+
 std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
   grpc::ChannelArguments ch;
   ch.SetMaxReceiveMessageSize(64 << 20);
   ch.SetMaxSendMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), ch);
+  return grpc::CreateCustomChannel(address, g_credentials, ch);
 }
 
 int g_timeout_seconds = 30;
 
+// Sends the bearer token, if any, with the call.
+void AddToken(grpc::ClientContext* ctx) {
+  if (!g_token.empty()) ctx->AddMetadata("authorization", "Bearer " + g_token);
+}
+
 void SetDeadline(grpc::ClientContext* ctx) {
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::seconds(g_timeout_seconds));
+  AddToken(ctx);
 }
 
 std::string ToJson(const google::protobuf::Message& m, bool pretty) {
@@ -182,8 +198,13 @@ int ReportRpcError(const std::string& what, const std::string& address,
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     std::fprintf(stderr,
                  "  is the service running at %s? Start the pair as the "
-                 "README says, or pass --ingest/--query.\n",
+                 "README says, or pass --ingest/--query (and --tls_ca if it "
+                 "uses TLS).\n",
                  address.c_str());
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    std::fprintf(stderr,
+                 "  the service wants a bearer token: pass --token or set "
+                 "NEWSEVENTS_AUTH_TOKEN.\n");
   }
   return 1;
 }
@@ -194,6 +215,40 @@ std::string ContentTypeFor(const fs::path& path) {
   if (ext == ".json") return "application/json";
   if (ext == ".txt" || ext == ".text" || ext == ".md") return "text/plain";
   return "";
+}
+
+// The whole file, or exits with a message naming `flag`.
+std::string ReadFlagFile(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Fail(absl::StrCat("--", flag, ": cannot read '", path, "'"));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// --token/--token_file/NEWSEVENTS_AUTH_TOKEN and --tls_* into the globals.
+void ConfigureSecurity(const Args& args) {
+  if (auto v = args.Get("token")) {
+    g_token = *v;
+  } else if (auto file = args.Get("token_file")) {
+    std::string content = ReadFlagFile("token_file", *file);
+    g_token = std::string(absl::StripAsciiWhitespace(
+        absl::string_view(content).substr(0, content.find('\n'))));
+  } else {
+    g_token = EnvOr("NEWSEVENTS_AUTH_TOKEN", "");
+  }
+  const std::string ca = args.Get("tls_ca").value_or("");
+  const std::string cert = args.Get("tls_cert").value_or("");
+  const std::string key = args.Get("tls_key").value_or("");
+  if (ca.empty() && cert.empty() && key.empty()) return;
+  if (cert.empty() != key.empty()) Fail("--tls_cert and --tls_key go together");
+  grpc::SslCredentialsOptions options;
+  if (!ca.empty()) options.pem_root_certs = ReadFlagFile("tls_ca", ca);
+  if (!cert.empty()) {
+    options.pem_cert_chain = ReadFlagFile("tls_cert", cert);
+    options.pem_private_key = ReadFlagFile("tls_key", key);
+  }
+  g_credentials = grpc::SslCredentials(options);
 }
 
 std::optional<std::string> ReadFile(const fs::path& path) {
@@ -256,6 +311,7 @@ int Ingest(const Args& args, const std::string& address) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() +
                    std::chrono::seconds(g_timeout_seconds * static_cast<long>(1 + files.size() / 8)));
+  AddToken(&ctx);
   auto stream = stub->IngestArticles(&ctx);
   const bool tty = isatty(STDERR_FILENO) != 0;
 
@@ -536,6 +592,7 @@ int Watch(const Args& args, const std::string& address) {
     request.set_from_revision(rev);
   }
   grpc::ClientContext ctx;
+  AddToken(&ctx);
   auto reader = stub->WatchEvents(&ctx, request);
   v1::WatchEventsResponse response;
   while (reader->Read(&response)) {
@@ -592,6 +649,7 @@ int main(int argc, char** argv) {
                                           g_timeout_seconds <= 0)) {
     Fail(absl::StrCat("--timeout='", *v, "' must be a positive number of seconds"));
   }
+  ConfigureSecurity(args);
   const std::string& c = args.command;
   if (c == "ingest") return Ingest(args, ingest);
   if (c == "extract") return Extract(args, ingest);

@@ -20,6 +20,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "ingest/extract/extractor.h"
+#include "ingest/service/auth.h"
 #include "ingest/service/event_log.h"
 #include "ingest/service/ingest_service_impl.h"
 #include "ingest/service/worker_pool.h"
@@ -45,6 +46,26 @@ ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
           "Probe mode: exit 0 when the server at --host/--port is SERVING");
+ABSL_FLAG(std::string, auth_token, "",
+          "If set, every IngestService call needs the metadata "
+          "'authorization: Bearer <token>' (health and reflection stay open)");
+ABSL_FLAG(std::string, auth_token_file, "",
+          "Read --auth_token from the first line of this file instead");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of the server; with --tls_key enables TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: clients must present a certificate it signed (mutual TLS)");
+ABSL_FLAG(std::string, query_auth_token, "",
+          "Bearer token sent to the query service (default: --auth_token)");
+ABSL_FLAG(std::string, query_auth_token_file, "",
+          "Read --query_auth_token from the first line of this file instead");
+ABSL_FLAG(std::string, query_tls_ca, "",
+          "PEM CA that signed the query service's certificate; any "
+          "--query_tls_* flag makes the channel TLS (empty CA: system roots)");
+ABSL_FLAG(std::string, query_tls_cert, "",
+          "PEM client certificate presented to the query service (mutual TLS)");
+ABSL_FLAG(std::string, query_tls_key, "", "PEM private key of --query_tls_cert");
 
 namespace {
 
@@ -56,7 +77,10 @@ void ApplyEnvironment() {
   for (const char* name :
        {"host", "port", "port_file", "query_address", "resources_dir",
         "workers", "queue_size", "max_article_bytes", "max_message_bytes",
-        "deadline_seconds", "drain_seconds"}) {
+        "deadline_seconds", "drain_seconds", "auth_token", "auth_token_file",
+        "tls_cert", "tls_key", "tls_client_ca", "query_auth_token",
+        "query_auth_token_file", "query_tls_ca", "query_tls_cert",
+        "query_tls_key"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(var.c_str());
@@ -71,12 +95,24 @@ void ApplyEnvironment() {
   }
 }
 
+[[noreturn]] void ExitBadFlags(const absl::Status& status) {
+  std::fprintf(stderr, "newsevents-ingest: %s\n",
+               std::string(status.message()).c_str());
+  std::exit(2);
+}
+
+newsevents::ingest::TlsFiles ServerTlsFiles() {
+  return {absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+          absl::GetFlag(FLAGS_tls_client_ca)};
+}
+
 int HealthCheck() {
   std::string host = absl::GetFlag(FLAGS_host);
   if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  auto credentials = newsevents::ingest::MakeProbeCredentials(ServerTlsFiles());
+  if (!credentials.ok()) ExitBadFlags(credentials.status());
   auto channel = grpc::CreateChannel(
-      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)),
-      grpc::InsecureChannelCredentials());
+      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)), *credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
@@ -104,6 +140,24 @@ int main(int argc, char** argv) {
   ApplyEnvironment();
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_health_check)) return HealthCheck();
+
+  // Security settings first: a mistake there should not wait for resources.
+  absl::StatusOr<std::string> token = newsevents::ingest::LoadToken(
+      absl::GetFlag(FLAGS_auth_token), absl::GetFlag(FLAGS_auth_token_file));
+  if (!token.ok()) ExitBadFlags(token.status());
+  absl::StatusOr<std::string> query_token = newsevents::ingest::LoadToken(
+      absl::GetFlag(FLAGS_query_auth_token),
+      absl::GetFlag(FLAGS_query_auth_token_file));
+  if (!query_token.ok()) ExitBadFlags(query_token.status());
+  if (query_token->empty()) *query_token = *token;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials =
+      newsevents::ingest::MakeServerCredentials(ServerTlsFiles());
+  if (!server_credentials.ok()) ExitBadFlags(server_credentials.status());
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> query_credentials =
+      newsevents::ingest::MakeChannelCredentials(
+          {absl::GetFlag(FLAGS_query_tls_cert), absl::GetFlag(FLAGS_query_tls_key),
+           absl::GetFlag(FLAGS_query_tls_ca)});
+  if (!query_credentials.ok()) ExitBadFlags(query_credentials.status());
 
   // Block SIGTERM/SIGINT in every thread; one thread waits for them.
   sigset_t signals;
@@ -136,10 +190,11 @@ int main(int argc, char** argv) {
   channel_args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   auto query_channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_query_address), grpc::InsecureChannelCredentials(),
-      channel_args);
+      absl::GetFlag(FLAGS_query_address), *query_credentials, channel_args);
+  newsevents::ingest::QueryLogOptions log_options;
+  log_options.auth_token = *query_token;
   std::unique_ptr<newsevents::ingest::EventLog> log =
-      newsevents::ingest::NewQueryServiceLog(query_channel);
+      newsevents::ingest::NewQueryServiceLog(query_channel, log_options);
 
   newsevents::ingest::IngestServiceOptions options;
   options.read.max_bytes = static_cast<std::size_t>(
@@ -147,6 +202,7 @@ int main(int argc, char** argv) {
   options.default_deadline = absl::Seconds(absl::GetFlag(FLAGS_deadline_seconds));
   newsevents::ingest::IngestServiceImpl service(extractor->get(), log.get(),
                                                 &pool, options);
+  newsevents::ingest::AuthIngestService authenticated(&service, *token);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -154,12 +210,16 @@ int main(int argc, char** argv) {
   int port = 0;
   const std::string address =
       absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, *server_credentials, &port);
   // A second server on a busy port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.RegisterService(&service);
+  if (token->empty()) {
+    builder.RegisterService(&service);
+  } else {
+    builder.RegisterService(&authenticated);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::fprintf(stderr,
@@ -169,11 +229,24 @@ int main(int argc, char** argv) {
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(true);
+  const auto query_credentials_kind = [] {
+    if (!absl::GetFlag(FLAGS_query_tls_cert).empty()) return "mutual TLS";
+    if (!absl::GetFlag(FLAGS_query_tls_ca).empty() ||
+        !absl::GetFlag(FLAGS_query_tls_key).empty()) {
+      return "TLS";
+    }
+    return "plaintext";
+  };
   std::fprintf(stderr,
                "newsevents-ingest: serving on %s:%d with %d workers, query "
-               "service at %s\n",
+               "service at %s (%s, %s; to the query service: %s, %s)\n",
                absl::GetFlag(FLAGS_host).c_str(), port, workers,
-               absl::GetFlag(FLAGS_query_address).c_str());
+               absl::GetFlag(FLAGS_query_address).c_str(),
+               absl::GetFlag(FLAGS_tls_cert).empty()
+                   ? "plaintext"
+                   : (absl::GetFlag(FLAGS_tls_client_ca).empty() ? "TLS" : "mutual TLS"),
+               token->empty() ? "no token" : "bearer token required",
+               query_credentials_kind(), query_token->empty() ? "no token" : "bearer token");
   if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
     std::ofstream(file) << port << "\n";
   }

@@ -20,6 +20,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "query/service/article_writer.h"
+#include "query/service/auth.h"
 #include "query/service/query_service_impl.h"
 #include "query/store/event_store.h"
 
@@ -38,6 +39,19 @@ ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
           "Probe mode: exit 0 when the server at --host/--port is SERVING");
+ABSL_FLAG(std::string, auth_token, "",
+          "If set, AppendArticle (and with --protect_reads every QueryService "
+          "call) needs the metadata 'authorization: Bearer <token>'; health "
+          "and reflection stay open");
+ABSL_FLAG(std::string, auth_token_file, "",
+          "Read --auth_token from the first line of this file instead");
+ABSL_FLAG(bool, protect_reads, false,
+          "Require the bearer token on the read RPCs too (needs a token)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of the server; with --tls_key enables TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: clients must present a certificate it signed (mutual TLS)");
 
 namespace {
 
@@ -46,7 +60,8 @@ namespace {
 void ApplyEnvironment() {
   for (const char* name :
        {"host", "port", "port_file", "data_dir", "snapshot_after_mb",
-        "max_message_bytes", "drain_seconds"}) {
+        "max_message_bytes", "drain_seconds", "auth_token", "auth_token_file",
+        "protect_reads", "tls_cert", "tls_key", "tls_client_ca"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(var.c_str());
@@ -61,12 +76,24 @@ void ApplyEnvironment() {
   }
 }
 
+[[noreturn]] void ExitBadFlags(const absl::Status& status) {
+  std::fprintf(stderr, "newsevents-query: %s\n",
+               std::string(status.message()).c_str());
+  std::exit(2);
+}
+
+newsevents::query::ServerTlsFiles TlsFiles() {
+  return {absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+          absl::GetFlag(FLAGS_tls_client_ca)};
+}
+
 int HealthCheck() {
   std::string host = absl::GetFlag(FLAGS_host);
   if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  auto credentials = newsevents::query::MakeProbeCredentials(TlsFiles());
+  if (!credentials.ok()) ExitBadFlags(credentials.status());
   auto channel = grpc::CreateChannel(
-      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)),
-      grpc::InsecureChannelCredentials());
+      absl::StrCat(host, ":", absl::GetFlag(FLAGS_port)), *credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
@@ -94,6 +121,20 @@ int main(int argc, char** argv) {
   ApplyEnvironment();
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_health_check)) return HealthCheck();
+
+  newsevents::query::AuthOptions auth;
+  absl::StatusOr<std::string> token = newsevents::query::LoadToken(
+      absl::GetFlag(FLAGS_auth_token), absl::GetFlag(FLAGS_auth_token_file));
+  if (!token.ok()) ExitBadFlags(token.status());
+  auth.token = *token;
+  auth.protect_reads = absl::GetFlag(FLAGS_protect_reads);
+  if (auth.protect_reads && auth.token.empty()) {
+    ExitBadFlags(absl::InvalidArgumentError(
+        "--protect_reads needs --auth_token or --auth_token_file"));
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials =
+      newsevents::query::MakeServerCredentials(TlsFiles());
+  if (!server_credentials.ok()) ExitBadFlags(server_credentials.status());
 
   // Block SIGTERM/SIGINT in every thread; one thread waits for them.
   sigset_t signals;
@@ -141,6 +182,7 @@ int main(int argc, char** argv) {
   newsevents::query::QueryServiceOptions service_options;
   service_options.writer = writer->get();
   newsevents::query::QueryServiceImpl service(&store, service_options);
+  newsevents::query::AuthQueryService authenticated(&service, auth);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -148,12 +190,16 @@ int main(int argc, char** argv) {
   int port = 0;
   const std::string address =
       absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, *server_credentials, &port);
   // A second server on a busy port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.RegisterService(&service);
+  if (auth.token.empty()) {
+    builder.RegisterService(&service);
+  } else {
+    builder.RegisterService(&authenticated);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::fprintf(stderr,
@@ -163,9 +209,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(true);
-  std::fprintf(stderr,
-               "newsevents-query: serving on %s:%d\n",
-               absl::GetFlag(FLAGS_host).c_str(), port);
+  std::fprintf(stderr, "newsevents-query: serving on %s:%d (%s, %s)\n",
+               absl::GetFlag(FLAGS_host).c_str(), port,
+               absl::GetFlag(FLAGS_tls_cert).empty()
+                   ? "plaintext"
+                   : (absl::GetFlag(FLAGS_tls_client_ca).empty() ? "TLS" : "mutual TLS"),
+               auth.token.empty() ? "no token"
+               : auth.protect_reads ? "bearer token on every call"
+                                    : "bearer token on writes, reads open");
   if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
     std::ofstream(file) << port << "\n";
   }

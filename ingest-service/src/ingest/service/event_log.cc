@@ -18,7 +18,7 @@ class QueryServiceLog final : public EventLog {
  public:
   QueryServiceLog(std::shared_ptr<grpc::Channel> channel,
                   QueryLogOptions options)
-      : stub_(v1::QueryService::NewStub(channel)), options_(options) {}
+      : stub_(v1::QueryService::NewStub(channel)), options_(std::move(options)) {}
 
   absl::StatusOr<v1::AppendArticleResponse> Append(
       const v1::AppendArticleRequest& request, absl::Time deadline) override {
@@ -27,6 +27,9 @@ class QueryServiceLog final : public EventLog {
     for (int attempt = 1;; ++attempt) {
       grpc::ClientContext ctx;
       ctx.set_deadline(absl::ToChronoTime(deadline));
+      if (!options_.auth_token.empty()) {
+        ctx.AddMetadata("authorization", absl::StrCat("Bearer ", options_.auth_token));
+      }
       v1::AppendArticleResponse response;
       grpc::Status status = stub_->AppendArticle(&ctx, request, &response);
       if (status.ok()) return response;
@@ -66,7 +69,7 @@ class QueryServiceLog final : public EventLog {
 
 std::unique_ptr<EventLog> NewQueryServiceLog(
     std::shared_ptr<grpc::Channel> channel, QueryLogOptions options) {
-  return std::make_unique<QueryServiceLog>(std::move(channel), options);
+  return std::make_unique<QueryServiceLog>(std::move(channel), std::move(options));
 }
 
 }  // namespace newsevents::ingest

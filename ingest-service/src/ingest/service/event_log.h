@@ -34,6 +34,10 @@ struct QueryLogOptions {
   // doubles up to `max_backoff`, with +-20% jitter, until the deadline.
   absl::Duration initial_backoff = absl::Milliseconds(50);
   absl::Duration max_backoff = absl::Seconds(1);
+  // When not empty, sent on every call as 'authorization: Bearer <token>'
+  // (the query service's --auth_token). TLS is the channel's business: see
+  // MakeChannelCredentials in auth.h.
+  std::string auth_token;
 };
 
 // Appends through QueryService.AppendArticle on `channel`.
