@@ -1,5 +1,6 @@
 // newsevents-ingest: reads articles, extracts events and stores them in the
 // query service. Thin: flags, wiring, health, reflection, graceful drain.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,9 @@ ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message received or sent (RESOURCE_EXHAUSTED above)");
 ABSL_FLAG(int, deadline_seconds, 30,
           "Deadline for an article when the client sets none");
+ABSL_FLAG(int, max_concurrent_streams, 256,
+          "Calls in flight per client connection; more wait in the client (HTTP/2 "
+          "flow control) instead of growing the server");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -78,6 +82,7 @@ void ApplyEnvironment() {
        {"host", "port", "port_file", "query_address", "resources_dir",
         "workers", "queue_size", "max_article_bytes", "max_message_bytes",
         "deadline_seconds", "drain_seconds", "auth_token", "auth_token_file",
+        "max_concurrent_streams",
         "tls_cert", "tls_key", "tls_client_ca", "query_auth_token",
         "query_auth_token_file", "query_tls_ca", "query_tls_cert",
         "query_tls_key"}) {
@@ -213,6 +218,8 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(address, *server_credentials, &port);
   // A second server on a busy port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             std::max(1, absl::GetFlag(FLAGS_max_concurrent_streams)));
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   if (token->empty()) {

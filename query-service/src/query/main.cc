@@ -1,5 +1,6 @@
 // newsevents-query: reads articles, extracts events and stores them in the
 // query service. Thin: flags, wiring, health, reflection, graceful drain.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,13 @@ ABSL_FLAG(int, snapshot_after_mb, 256,
           "Write a snapshot when the log holds more than this many MiB");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message received or sent (RESOURCE_EXHAUSTED above)");
+ABSL_FLAG(int, max_concurrent_streams, 256,
+          "Calls in flight per client connection; more wait in the client (HTTP/2 "
+          "flow control) instead of growing the server");
+ABSL_FLAG(int, max_queued_reads, 1024,
+          "Reads waiting for a read thread before new ones get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_watchers, 1024,
+          "Open WatchEvents streams before new ones get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -61,6 +69,7 @@ void ApplyEnvironment() {
   for (const char* name :
        {"host", "port", "port_file", "data_dir", "snapshot_after_mb",
         "max_message_bytes", "drain_seconds", "auth_token", "auth_token_file",
+        "max_concurrent_streams", "max_queued_reads", "max_watchers",
         "protect_reads", "tls_cert", "tls_key", "tls_client_ca"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
@@ -181,6 +190,10 @@ int main(int argc, char** argv) {
   }
   newsevents::query::QueryServiceOptions service_options;
   service_options.writer = writer->get();
+  service_options.max_queued_reads =
+      static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_queued_reads)));
+  service_options.max_watchers =
+      static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_watchers)));
   newsevents::query::QueryServiceImpl service(&store, service_options);
   newsevents::query::AuthQueryService authenticated(&service, auth);
 
@@ -193,6 +206,8 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(address, *server_credentials, &port);
   // A second server on a busy port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             std::max(1, absl::GetFlag(FLAGS_max_concurrent_streams)));
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   if (auth.token.empty()) {

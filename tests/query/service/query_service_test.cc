@@ -63,10 +63,10 @@ class QueryServiceTest : public ::testing::Test {
   QueryServiceTest() : clock_(fx::Day(2025, 2, 1)) { Start(1024); }
   ~QueryServiceTest() override { Stop(); }
 
-  void Start(std::size_t subscriber_buffer) {
+  void Start(std::size_t subscriber_buffer, QueryServiceOptions options = {}) {
     store_ = std::make_unique<store::EventStore>(
         store::EventStoreOptions{&clock_, subscriber_buffer});
-    service_ = std::make_unique<QueryServiceImpl>(store_.get());
+    service_ = std::make_unique<QueryServiceImpl>(store_.get(), options);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -402,6 +402,34 @@ TEST_F(QueryServiceTest, ShutdownEndsOpenWatchStreams) {
   auto late = stub_->WatchEvents(ctx2.get(), request);
   EXPECT_FALSE(late->Read(&message));
   EXPECT_EQ(late->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(QueryServiceTest, WatchEventsBeyondTheLimitGetResourceExhausted) {
+  Stop();
+  QueryServiceOptions options;
+  options.max_watchers = 2;
+  Start(1024, options);
+  Append(KurskRequest());
+  v1::WatchEventsRequest request;
+  request.set_from_revision(1);  // replays the stored events: proves each is open
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::WatchEventsResponse>>> readers;
+  v1::WatchEventsResponse message;
+  for (int i = 0; i < 2; ++i) {
+    contexts.push_back(Context());
+    readers.push_back(stub_->WatchEvents(contexts.back().get(), request));
+    ASSERT_TRUE(readers.back()->Read(&message));
+  }
+  auto ctx = Context();
+  auto third = stub_->WatchEvents(ctx.get(), request);
+  EXPECT_FALSE(third->Read(&message));
+  const grpc::Status s = third->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("--max_watchers"));
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    contexts[i]->TryCancel();
+    readers[i]->Finish();
+  }
 }
 
 TEST_F(QueryServiceTest, WatchEventsRejectsBadRequests) {

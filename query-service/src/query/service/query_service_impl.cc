@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "query/service/article_writer.h"
 #include "query/codec/grpc_status.h"
@@ -55,6 +56,12 @@ class QueryServiceImpl::WatchReactor
       absl::MutexLock lock(&service_->watches_->mu);
       if (service_->watches_->shutting_down) {
         FinishNow(absl::UnavailableError("server is shutting down"));
+        return;
+      }
+      if (service_->watches_->open.size() >= service_->max_watchers_) {
+        FinishNow(absl::ResourceExhaustedError(absl::StrCat(
+            "too many open WatchEvents streams (limit ", service_->max_watchers_,
+            ", set by --max_watchers); close one or retry later")));
         return;
       }
       absl::StatusOr<std::unique_ptr<store::Subscription>> sub =
@@ -165,6 +172,7 @@ QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
                                    QueryServiceOptions options)
     : store_(store),
       writer_(options.writer),
+      max_watchers_(std::max<std::size_t>(1, options.max_watchers)),
       watches_(std::make_unique<Watches>()),
       read_pool_(std::make_unique<ReadPool>(
           ReadThreads(options.read_threads),

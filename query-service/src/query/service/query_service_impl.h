@@ -33,6 +33,9 @@ struct QueryServiceOptions {
   int read_threads = 0;
   // Reads waiting for a thread before new ones are refused.
   std::size_t max_queued_reads = 1024;
+  // Open WatchEvents streams before new ones are refused with
+  // RESOURCE_EXHAUSTED (each holds a bounded buffer).
+  std::size_t max_watchers = 1024;
   // The write path (not owned; must outlive the service). Null: appends go
   // to the store directly, in memory only.
   ArticleWriter* writer = nullptr;
@@ -99,6 +102,7 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
 
   store::EventStore* const store_;
   ArticleWriter* const writer_;
+  const std::size_t max_watchers_;
   const std::unique_ptr<Watches> watches_;
   const std::unique_ptr<ReadPool> read_pool_;
 };
