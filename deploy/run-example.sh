@@ -69,6 +69,11 @@ echo "==> a query: events in Kursk Oblast (newsevents events --place=iso:RU-KRS)
 "$cli" aggregate --by=type --place=iso:RU-KRS
 
 echo
+echo "==> North Korean casualties in Kursk Oblast, side by side by source"
+echo "    (newsevents figures --place=iso:RU-KRS --counted=country:PRK --format=table):"
+"$cli" figures --place=iso:RU-KRS --counted=country:PRK --format=table
+
+echo
 echo "==> the pair keeps running: ingest on localhost:50051, query on localhost:50052"
 echo "    try:  $cli events --type=COERCE --pretty"
 echo "          grpcurl -plaintext localhost:50052 list"

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <memory>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -136,6 +137,40 @@ TEST_F(PairTest, IngestedArticleIsReadableThroughTheQueryService) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(again.duplicate());
   EXPECT_EQ(again.article_id(), ingested.article_id());
+}
+
+// The example: North Korean casualties in Kursk Oblast, the NIS and
+// Zelenskyy side by side.
+TEST_F(PairTest, FiguresOfTheKurskArticleStandSideBySideBySource) {
+  v1::IngestArticleRequest request;
+  *request.mutable_article() = KurskArticle();
+  v1::IngestArticleResponse ingested;
+  grpc::Status status = ingest_stub_->IngestArticle(Context().get(), request, &ingested);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::ListFiguresRequest figures;
+  figures.mutable_filter()->add_place_ids("iso:RU-KRS");
+  figures.add_counted_ids("country:PRK");
+  figures.add_kinds(v1::FIGURE_KIND_KILLED);
+  figures.add_kinds(v1::FIGURE_KIND_INJURED);
+  figures.add_kinds(v1::FIGURE_KIND_KILLED_OR_INJURED);
+  v1::ListFiguresResponse response;
+  status = query_stub_->ListFigures(Context().get(), figures, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::map<std::string, std::vector<std::pair<int, std::int64_t>>> by_source;
+  for (const v1::SourceFigures& s : response.sources()) {
+    for (const v1::SourcedFigure& f : s.figures()) {
+      by_source[s.source().name()].push_back({f.figure().kind(), f.figure().low()});
+    }
+  }
+  const auto& nis = by_source["National Intelligence Service"];
+  EXPECT_THAT(nis, Contains(std::make_pair(static_cast<int>(v1::FIGURE_KIND_KILLED),
+                                           std::int64_t{101})));
+  EXPECT_THAT(nis, Contains(std::make_pair(static_cast<int>(v1::FIGURE_KIND_INJURED),
+                                           std::int64_t{1000})));
+  EXPECT_THAT(by_source["Volodymyr Zelenskyy"],
+              Contains(std::make_pair(static_cast<int>(v1::FIGURE_KIND_KILLED_OR_INJURED),
+                                      std::int64_t{3001})));
 }
 
 TEST_F(PairTest, BulkStreamAnswersEachArticleInOrder) {

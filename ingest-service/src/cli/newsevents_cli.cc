@@ -6,6 +6,7 @@
 //   newsevents event ID                one event
 //   newsevents article ID              one article's metadata
 //   newsevents aggregate --by=type,week [filters]
+//   newsevents figures --counted=country:PRK --place=iso:RU-KRS
 //   newsevents quotes [--speaker=ID] [--contains=TEXT]
 //   newsevents entities [PREFIX]
 //   newsevents watch [filters]         stream new events
@@ -60,6 +61,9 @@ Commands
   aggregate --by=DIMS   count events by one or two of: type mode actor
                         recipient country admin1 place source modality day
                         week month (filters below)
+  figures               figures side by side by source, with conflicts
+                        [--kind=killed,injured] [--counted=country:PRK]
+                        [--format=json|table] (filters below)
   quotes                list quotes [--speaker=ID] [--contains=TEXT]
   entities [PREFIX]     search entities by name prefix [--kind=person|...]
   watch                 stream new events as JSON lines until interrupted
@@ -79,7 +83,7 @@ Options
                         client certificate and key, for mutual TLS (also
                         TLS without --tls_ca: the system's roots verify)
 
-Filters (events, aggregate, watch; repeat an option or use commas for OR)
+Filters (events, aggregate, figures, watch; repeat an option or use commas for OR)
   --type=ASSAULT        event type (AGREE ... OUTCOME)
   --mode=capture        PLOVER mode
   --entity=ID           entity in any role;  --actor=ID  --recipient=ID
@@ -548,6 +552,52 @@ int Aggregate(const Args& args, const std::string& address) {
   return 0;
 }
 
+int Figures(const Args& args, const std::string& address) {
+  auto stub = v1::QueryService::NewStub(Connect(address));
+  v1::ListFiguresRequest request;
+  *request.mutable_filter() = FilterFromArgs(args);
+  for (const std::string& k : args.GetAll("kind")) {
+    request.add_kinds(ParseEnum<v1::FigureKind>("kind", "FIGURE_KIND_", k, v1::FigureKind_Parse));
+  }
+  for (const std::string& c : args.GetAll("counted")) request.add_counted_ids(c);
+  v1::ListFiguresResponse response;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  grpc::Status status = stub->ListFigures(&ctx, request, &response);
+  if (!status.ok()) return ReportRpcError("ListFigures", address, status);
+  const std::string format = args.Get("format").value_or("json");
+  if (format == "json") {
+    std::printf("%s\n", ToJson(response, true).c_str());
+    return 0;
+  }
+  if (format != "table") Fail(absl::StrCat("--format='", format, "' must be json or table"));
+  auto kind = [](int k) {
+    std::string n = v1::FigureKind_Name(static_cast<v1::FigureKind>(k));
+    return absl::AsciiStrToLower(absl::StartsWith(n, "FIGURE_KIND_") ? n.substr(12) : n);
+  };
+  auto interval = [](const v1::Figure& f) {
+    if (!f.has_high()) return absl::StrCat(">= ", f.low());
+    if (f.high() == f.low()) return absl::StrCat(f.low());
+    return absl::StrCat(f.low(), "..", f.high());
+  };
+  std::printf("%-32s %-18s %-12s %s\n", "SOURCE", "KIND", "INTERVAL", "TEXT");
+  for (const v1::SourceFigures& s : response.sources()) {
+    const std::string source = s.source().name().empty() ? "(unattributed)" : s.source().name();
+    for (const v1::SourcedFigure& f : s.figures()) {
+      std::printf("%-32s %-18s %-12s %s\n", source.c_str(), kind(f.figure().kind()).c_str(),
+                  interval(f.figure()).c_str(), f.figure().text().c_str());
+    }
+  }
+  for (const v1::FigureConflict& c : response.conflicts()) {
+    std::printf("conflict (%s): %s says %s, %s says %s\n", kind(c.kind()).c_str(),
+                c.source_a().empty() ? "(unattributed)" : c.source_a().c_str(),
+                interval(c.figure_a().figure()).c_str(),
+                c.source_b().empty() ? "(unattributed)" : c.source_b().c_str(),
+                interval(c.figure_b().figure()).c_str());
+  }
+  return 0;
+}
+
 int Quotes(const Args& args, const std::string& address) {
   auto stub = v1::QueryService::NewStub(Connect(address));
   v1::ListQuotesRequest request;
@@ -657,6 +707,7 @@ int main(int argc, char** argv) {
   if (c == "event") return GetOne(args, query, /*event=*/true);
   if (c == "article") return GetOne(args, query, /*event=*/false);
   if (c == "aggregate") return Aggregate(args, query);
+  if (c == "figures") return Figures(args, query);
   if (c == "quotes") return Quotes(args, query);
   if (c == "entities") return Entities(args, query);
   if (c == "watch") return Watch(args, query);

@@ -201,6 +201,8 @@ TEST_P(KurskGoldenTest, E8NisCasualties) {
       injured = f.low == 1000 && f.qualifier == Qualifier::kApproximate;
     }
     EXPECT_TRUE(IsNis(f.source));
+    // Whom the figures count: the North Korean troops (for ListFigures).
+    EXPECT_EQ(f.counted.country, "PRK") << dump_;
   }
   EXPECT_TRUE(killed) << dump_;
   EXPECT_TRUE(injured) << dump_;

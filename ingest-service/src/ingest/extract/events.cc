@@ -1048,6 +1048,21 @@ class EventFinder {
     if (ev.type == EventType::kOutcome && ev.mode == "death") implied(FigureKind::kKilled, ev.patients);
     for (FigureRef& f : ev.figures) {
       if (f.source.id.empty()) f.source = ev.according_to;
+      // "More than 100 fatalities" among North Korean troops: whom a
+      // casualty figure counts is the event's patients (or recipients); a
+      // generic "up to 11,000 soldiers" deployed by a country are its own.
+      const std::vector<EntityRef>& who = !ev.patients.empty() ? ev.patients : ev.recipients;
+      if (f.counted.id.empty() && !who.empty() && f.kind != FigureKind::kPersonnel &&
+          f.kind != FigureKind::kParticipants) {
+        f.counted = who.front();
+        f.counted.count = 0;
+        f.counted.text.clear();
+        f.counted.span = TextSpan{};
+      }
+      if (f.kind == FigureKind::kPersonnel && f.counted.country.empty() && !ev.actors.empty() &&
+          (ev.type == EventType::kMobilize || ev.type == EventType::kAssault)) {
+        f.counted.country = ev.actors.front().country;
+      }
     }
     // Evidence.
     for (const EntityRef& e : ev.actors) AddArg(c, "actor", e.span);
