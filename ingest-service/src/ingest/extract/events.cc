@@ -849,15 +849,6 @@ class EventFinder {
     }
   }
 
-  // Whether the clause of token `t` holds an event trigger other than c's.
-  bool ClauseHasOtherTrigger(const Cand& c, std::size_t t) const {
-    for (const Cand& o : cands_) {
-      if (&o == &c || o.sentence != c.sentence) continue;
-      if (a_.tok_clause[o.tb] == a_.tok_clause[t]) return true;
-    }
-    return false;
-  }
-
   void SetDefaultTime(EventRecord& ev) const {
     if (!a_.published) return;
     ev.when = TimeRef();
@@ -903,10 +894,6 @@ class EventFinder {
         best = &t;
       }
     }
-    // A time in another clause dates what that clause says ("said the FBI had
-    // reviewed the emails in July"), unless this event's own clause has none
-    // and the other clause has no event of its own.
-    if (best != nullptr && best_d >= 1000 && ClauseHasOtherTrigger(c, best->tb)) best = nullptr;
     // What is said may carry its own time: "said the FBI had not changed its
     // conclusions from July" dates the conclusions, not the saying, which
     // keeps times before its verb or right after it ("said on Sunday").
