@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -256,8 +257,8 @@ void BM_Fill(benchmark::State& state) {
   state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
   state.counters["events"] = static_cast<double>(b.events);
 }
-BENCHMARK(BM_Fill)->Arg(100000)->Arg(1000000)->Iterations(1)->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+void Sizes(benchmark::internal::Benchmark* b);
+BENCHMARK(BM_Fill)->Apply(Sizes)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 void RunList(benchmark::State& state, const ListEventsQuery& q) {
   EventStore& store = SharedStore(state.range(0));
@@ -351,8 +352,14 @@ void BM_SearchEntities(benchmark::State& state) {
   }
 }
 
-#define QUERY_BENCH(fn) \
-  BENCHMARK(fn)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMicrosecond)
+// NEWSEVENTS_BENCH_10M=1 adds a 10-million-event store (about 6 GB and a
+// few minutes to fill).
+void Sizes(benchmark::internal::Benchmark* b) {
+  b->Arg(100000)->Arg(1000000);
+  const char* big = std::getenv("NEWSEVENTS_BENCH_10M");
+  if (big != nullptr && std::string(big) == "1") b->Arg(10000000);
+}
+#define QUERY_BENCH(fn) BENCHMARK(fn)->Apply(Sizes)->Unit(benchmark::kMicrosecond)
 QUERY_BENCH(BM_ListEvents_Actor);
 QUERY_BENCH(BM_ListEvents_ActorAndType);
 QUERY_BENCH(BM_ListEvents_Admin1AndMonth);
