@@ -28,6 +28,7 @@ if [[ "${NEWSEVENTS_QUICK:-0}" != 1 ]]; then
     -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCMAKE_C_FLAGS_DEBUG="-g -O1"  # -O1: as ASan advises; start-up 7x faster than -O0
   stage "tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS="suppressions=$root/deploy/lsan-suppressions.txt" \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 600
 
   stage "fuzzers (libFuzzer, ${NEWSEVENTS_FUZZ_SECONDS:-20} s each)"
