@@ -2,6 +2,7 @@
 //
 //   newsevents-eval [--resources DIR] [--plover FILE.json] [--ucdp FILE.csv]
 //                   [--giveme DIR] [--errors N] [--dump ARTICLE.txt]
+//                   [--shape DIR]
 //
 // Prints one table per data set: per-field precision, recall and F1 (or
 // accuracy where each item has exactly one gold value).
@@ -523,12 +524,77 @@ void Dump(const Extractor& ex, const std::string& path) {
   }
 }
 
+
+// The shape of the extractor's output on real articles (Giveme5W1H-style
+// JSON files in `dir`): what the query store's benchmark generator models.
+void Shape(const Extractor& ex, const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() == ".json") files.push_back(f.path());
+  }
+  std::sort(files.begin(), files.end());
+  int articles = 0, events = 0, sentences = 0, mentions = 0, figures = 0, places = 0;
+  int times = 0, sources = 0, quotes = 0;
+  double body_bytes = 0, sentence_bytes = 0, distinct_sentence_bytes = 0, summary_bytes = 0;
+  std::map<int, int> per_article;
+  for (const auto& path : files) {
+    rapidjson::Document d;
+    const std::string text = ReadFile(path.string());
+    d.Parse(text.c_str());
+    if (!d.IsObject() || !d.HasMember("text") || !d["text"].IsString()) continue;
+    const std::string date = d.HasMember("date_publish") && d["date_publish"].IsString()
+                                 ? d["date_publish"].GetString()
+                                 : "";
+    const ingest::Document doc = MakeDoc(d["text"].GetString(), date);
+    const Extraction x = ex.Extract(doc, "shape");
+    ++articles;
+    body_bytes += static_cast<double>(doc.body.size());
+    events += static_cast<int>(x.events.size());
+    quotes += static_cast<int>(x.quotes.size());
+    ++per_article[std::min<int>(static_cast<int>(x.events.size()), 20)];
+    std::set<std::string> distinct;
+    for (const EventRecord& e : x.events) {
+      sentence_bytes += static_cast<double>(e.sentence.size());
+      summary_bytes += static_cast<double>(e.summary.size());
+      if (distinct.insert(e.sentence).second) {
+        distinct_sentence_bytes += static_cast<double>(e.sentence.size());
+      }
+      mentions += static_cast<int>(e.actors.size() + e.recipients.size() + e.patients.size());
+      figures += static_cast<int>(e.figures.size());
+      places += e.place.id.empty() ? 0 : 1;
+      times += e.when.start || e.when.end ? 1 : 0;
+      sources += e.according_to.id.empty() ? 0 : 1;
+    }
+    sentences += static_cast<int>(distinct.size());
+  }
+  if (articles == 0 || events == 0) {
+    std::printf("shape: no articles with events in %s\n", dir.c_str());
+    return;
+  }
+  const double n = events;
+  std::printf("Output shape over %d articles (%s)\n", articles, dir.c_str());
+  std::printf("  body bytes/article        %.0f\n", body_bytes / articles);
+  std::printf("  events/article            %.2f\n", n / articles);
+  std::printf("  quotes/article            %.2f\n", static_cast<double>(quotes) / articles);
+  std::printf("  events/evidence sentence  %.2f\n", n / sentences);
+  std::printf("  sentence bytes/event      %.0f (distinct sentences: %.0f per event)\n",
+              sentence_bytes / n, distinct_sentence_bytes / n);
+  std::printf("  summary bytes/event       %.0f\n", summary_bytes / n);
+  std::printf("  participants/event        %.2f\n", mentions / n);
+  std::printf("  figures/event             %.2f\n", figures / n);
+  std::printf("  with place / time / source  %.2f / %.2f / %.2f\n", places / n, times / n,
+              sources / n);
+  std::printf("  events per article: ");
+  for (const auto& [k, v] : per_article) std::printf("%s%d:%d", k ? " " : "", k, v);
+  std::printf("\n");
+}
+
 }  // namespace
 }  // namespace newsevents::tools
 
 int main(int argc, char** argv) {
   std::string resources = NEWSEVENTS_DEFAULT_RESOURCES;
-  std::string plover, ucdp, giveme, dump;
+  std::string plover, ucdp, giveme, dump, shape;
   int errors = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -538,15 +604,16 @@ int main(int argc, char** argv) {
     else if (k == "--giveme") giveme = v;
     else if (k == "--errors") errors = std::atoi(v.c_str());
     else if (k == "--dump") dump = v;
+    else if (k == "--shape") shape = v;
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
     }
   }
-  if (plover.empty() && ucdp.empty() && giveme.empty() && dump.empty()) {
+  if (plover.empty() && ucdp.empty() && giveme.empty() && dump.empty() && shape.empty()) {
     std::fprintf(stderr,
                  "usage: newsevents-eval [--resources DIR] [--plover FILE.json] "
-                 "[--ucdp FILE.csv] [--giveme DIR] [--errors N] [--dump ARTICLE.txt]\n");
+                 "[--ucdp FILE.csv] [--giveme DIR] [--errors N] [--dump ARTICLE.txt] [--shape DIR]\n");
     return 2;
   }
   auto ex = newsevents::ingest::Extractor::Create(resources);
@@ -560,5 +627,6 @@ int main(int argc, char** argv) {
   if (!ucdp.empty()) newsevents::tools::EvalUcdp(**ex, ucdp, errors);
   if (!giveme.empty()) newsevents::tools::EvalGiveme(**ex, giveme, errors);
   if (!dump.empty()) newsevents::tools::Dump(**ex, dump);
+  if (!shape.empty()) newsevents::tools::Shape(**ex, shape);
   return 0;
 }
