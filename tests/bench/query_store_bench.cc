@@ -88,7 +88,15 @@ struct Article {
 
 class Generator {
  public:
-  Generator() : rng_(20241227), actors_(kActors, 1.1), places_(kPlaces, 1.0) {}
+  // Articles arrive in publication order over two years, as from a live
+  // feed or a chronological back-fill, with `expected_articles` in all; with
+  // random_order, on random days instead (an archive loaded in no order).
+  Generator(std::int64_t expected_articles, bool random_order)
+      : rng_(20241227),
+        actors_(kActors, 1.1),
+        places_(kPlaces, 1.0),
+        expected_articles_(std::max<std::int64_t>(1, expected_articles)),
+        random_order_(random_order) {}
 
   Entity Actor(int rank) {
     Entity e;
@@ -125,7 +133,12 @@ class Generator {
     Article a;
     a.info.id = absl::StrCat("art_", serial_++);
     a.info.title = Sentence(rng_, 9);
-    const int day = static_cast<int>(rng_() % 730);
+    const int day =
+        random_order_
+            ? static_cast<int>(rng_() % kDays)
+            : static_cast<int>(std::min<std::int64_t>(
+                  kDays - 1, serial_ * kDays / expected_articles_ +
+                                 static_cast<std::int64_t>(rng_() % 2)));
     const absl::CivilDay published = absl::CivilDay(2023, 1, 1) + day;
     a.info.published_at = absl::FromCivil(published, absl::UTCTimeZone());
     a.info.outlet = "outlet";
@@ -199,10 +212,13 @@ class Generator {
     return e;
   }
 
+  static constexpr int kDays = 730;
   std::mt19937_64 rng_;
   Zipf actors_;
   Zipf places_;
-  int serial_ = 0;
+  std::int64_t expected_articles_;
+  bool random_order_;
+  std::int64_t serial_ = 0;
 };
 
 struct Built {
@@ -215,9 +231,9 @@ struct Built {
 
 // Generates articles one at a time (so that the input's memory is recycled)
 // and times the appends only. bytes_per_event = RSS growth / events.
-Built Build(std::int64_t events) {
+Built Build(std::int64_t events, bool random_order = false) {
   Built b;
-  Generator gen;
+  Generator gen(events / 8, random_order);  // 8.5 events per article
   const std::int64_t rss_before = Rss();
   b.store = std::make_unique<EventStore>();
   absl::Duration appending;
@@ -237,10 +253,11 @@ Built Build(std::int64_t events) {
   return b;
 }
 
-EventStore& SharedStore(std::int64_t events) {
-  static auto* stores = new std::map<std::int64_t, Built>();
-  auto it = stores->find(events);
-  if (it == stores->end()) it = stores->emplace(events, Build(events)).first;
+EventStore& SharedStore(std::int64_t events, bool random_order = false) {
+  static auto* stores = new std::map<std::pair<std::int64_t, bool>, Built>();
+  const auto key = std::make_pair(events, random_order);
+  auto it = stores->find(key);
+  if (it == stores->end()) it = stores->emplace(key, Build(events, random_order)).first;
   return *it->second.store;
 }
 
@@ -260,8 +277,9 @@ void BM_Fill(benchmark::State& state) {
 void Sizes(benchmark::internal::Benchmark* b);
 BENCHMARK(BM_Fill)->Apply(Sizes)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-void RunList(benchmark::State& state, const ListEventsQuery& q) {
-  EventStore& store = SharedStore(state.range(0));
+void RunList(benchmark::State& state, const ListEventsQuery& q,
+             bool random_order = false) {
+  EventStore& store = SharedStore(state.range(0), random_order);
   std::int64_t total = 0;
   for (auto _ : state) {
     auto page = store.ListEvents(q);
@@ -276,6 +294,28 @@ void BM_ListEvents_Actor(benchmark::State& state) {
   ListEventsQuery q;
   q.filter.actor_ids = {"actor:20"};
   RunList(state, q);
+}
+// The same query on a store whose articles arrived in random order, where
+// the zone maps cannot skip anything.
+void BM_ListEvents_Actor_RandomArrival(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.actor_ids = {"actor:20"};
+  RunList(state, q, /*random_order=*/true);
+}
+// Page 5 of the same query, following page tokens.
+void BM_ListEvents_Actor_Page5(benchmark::State& state) {
+  EventStore& store = SharedStore(state.range(0));
+  ListEventsQuery q;
+  q.filter.actor_ids = {"actor:20"};
+  for (auto _ : state) {
+    q.page_token.clear();
+    for (int i = 0; i < 5; ++i) {
+      auto page = store.ListEvents(q);
+      if (!page.ok()) state.SkipWithError("list failed");
+      q.page_token = page->next_page_token;
+      benchmark::DoNotOptimize(page);
+    }
+  }
 }
 void BM_ListEvents_ActorAndType(benchmark::State& state) {
   ListEventsQuery q;
@@ -361,6 +401,8 @@ void Sizes(benchmark::internal::Benchmark* b) {
 }
 #define QUERY_BENCH(fn) BENCHMARK(fn)->Apply(Sizes)->Unit(benchmark::kMicrosecond)
 QUERY_BENCH(BM_ListEvents_Actor);
+QUERY_BENCH(BM_ListEvents_Actor_RandomArrival);
+QUERY_BENCH(BM_ListEvents_Actor_Page5);
 QUERY_BENCH(BM_ListEvents_ActorAndType);
 QUERY_BENCH(BM_ListEvents_Admin1AndMonth);
 QUERY_BENCH(BM_ListEvents_Type);

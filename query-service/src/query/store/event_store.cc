@@ -468,6 +468,17 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
 
     events_.Append(r);
     event_index_.Insert(idx);
+    const std::size_t z = idx >> internal::kZoneShift;
+    if (z == zones_.size()) zones_.emplace_back();
+    internal::Zone& zone = zones_[z];
+    zone.min_time = std::min(zone.min_time, r.time_key);
+    zone.max_time = std::max(zone.max_time, r.time_key);
+    zone.min_ingest = std::min(zone.min_ingest, ingested);
+    zone.max_ingest = std::max(zone.max_ingest, ingested);
+    if (r.hi != kNoTime) {
+      zone.min_lo = std::min(zone.min_lo, r.lo);
+      zone.max_hi = std::max(zone.max_hi, r.hi);
+    }
     by_type_[static_cast<int>(r.type)].push_back(idx);
     by_modality_[static_cast<int>(r.modality)].push_back(idx);
     by_mode_[r.mode].push_back(idx);

@@ -33,6 +33,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -176,6 +177,18 @@ class EventStore {
                                              std::size_t limit,
                                              std::uint32_t* scanned_to) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The cheapest candidate source for `f` over a range of `range` events:
+  // the smallest union of postings lists a filtering field offers, or a
+  // scan when that union is not much smaller than the range.
+  internal::CandidateSource PickSource(const CompiledFilter& f,
+                                       std::uint32_t range) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Calls fn(idx) for the candidates of `source` in [begin, end), ascending
+  // and each once, until fn returns true; returns whether it did.
+  bool ForEachCandidate(const internal::CandidateSource& source,
+                        std::uint32_t begin, std::uint32_t end,
+                        absl::FunctionRef<bool(std::uint32_t)> fn) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Entity EntityOut(const internal::MentionRec& m) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -230,6 +243,7 @@ class EventStore {
   absl::flat_hash_map<std::uint32_t, internal::Postings> by_place_key_
       ABSL_GUARDED_BY(mu_);
   std::int64_t last_ingest_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<internal::Zone> zones_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::vector<std::weak_ptr<internal::SubscriptionState>> subs_

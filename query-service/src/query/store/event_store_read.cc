@@ -1,6 +1,8 @@
 // Filtered reads: compiling filters, choosing a postings list to drive the
 // scan, ordered pages of events and quotes, entity search.
 #include <algorithm>
+#include <cmath>
+#include <deque>
 #include <limits>
 #include <utility>
 
@@ -177,25 +179,19 @@ bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
   return true;
 }
 
-std::vector<std::uint32_t> EventStore::MatchingIndexes(
-    const CompiledFilter& f, std::uint32_t begin, std::uint32_t end,
-    std::size_t limit, std::uint32_t* scanned_to) const {
-  std::vector<std::uint32_t> out;
-  *scanned_to = std::max(begin, end);
-  if (f.never || begin >= end || limit == 0) return out;
-
+internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
+                                                std::uint32_t range) const {
   // Each filtering field offers the union of some postings lists as a
-  // superset of the matches; the smallest one drives the scan and Matches()
+  // superset of the matches; the smallest one drives the read and Matches()
   // checks every field on its candidates.
-  std::vector<const Postings*> best;
+  internal::CandidateSource src;
   std::size_t best_size = std::numeric_limits<std::size_t>::max();
-  std::vector<Postings> article_lists;  // articles are index ranges
   auto offer = [&](std::vector<const Postings*> lists) {
     std::size_t size = 0;
     for (const Postings* p : lists) size += p->size();
     if (size < best_size) {
       best_size = size;
-      best = std::move(lists);
+      src.lists = std::move(lists);
     }
   };
   auto bits = [&](std::uint32_t mask, const auto& by) {
@@ -231,49 +227,57 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
   if (f.recipients) offer(entity_lists(*f.recipients, &EntityRec::recipient));
   if (f.sources) offer(entity_lists(*f.sources, &EntityRec::source));
   if (f.articles) {
+    std::deque<Postings> owned;  // articles are index ranges
+    std::vector<const Postings*> lists;
     for (std::uint32_t a : *f.articles) {
-      Postings& p = article_lists.emplace_back();
+      Postings& p = owned.emplace_back();
       const internal::ArticleRec& rec = articles_[a];
       for (std::int32_t i = 0; i < rec.info.event_count; ++i) {
         p.push_back(rec.first_event + static_cast<std::uint32_t>(i));
       }
+      lists.push_back(&p);
     }
-    std::vector<const Postings*> lists;
-    for (const Postings& p : article_lists) lists.push_back(&p);
+    const std::size_t before = best_size;
     offer(std::move(lists));
+    if (best_size != before) src.owned = std::move(owned);  // deque moves keep addresses
   }
-
-  auto take = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!Matches(f, idx)) return false;
-    out.push_back(idx);
-    if (out.size() >= limit) {
-      *scanned_to = idx + 1;
-      return true;
-    }
-    return false;
-  };
   // Scanning the columns beats merging postings lists that cover a good
   // part of the range (the default modality filter alone covers most).
-  if (best_size >= (end - begin) / 4) {
-    for (std::uint32_t idx = begin; idx < end; ++idx) {
-      if (take(idx)) break;
-    }
-    return out;
+  if (best_size >= range / 4) {
+    src.lists.clear();
+    src.owned.clear();
+    src.size = events_.size();
+  } else {
+    src.scan = false;
+    src.size = best_size;
   }
-  if (best.size() == 1) {
-    const Postings& p = *best[0];
+  return src;
+}
+
+bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
+                                  std::uint32_t begin, std::uint32_t end,
+                                  absl::FunctionRef<bool(std::uint32_t)> fn) const {
+  if (begin >= end) return false;
+  if (source.scan) {
+    for (std::uint32_t idx = begin; idx < end; ++idx) {
+      if (fn(idx)) return true;
+    }
+    return false;
+  }
+  if (source.lists.size() == 1) {
+    const Postings& p = *source.lists[0];
     auto first = std::lower_bound(p.begin(), p.end(), begin);
     auto last = std::lower_bound(first, p.end(), end);
     for (auto it = first; it != last; ++it) {
-      if (take(*it)) break;
+      if (fn(*it)) return true;
     }
-    return out;
+    return false;
   }
-  // The union of several lists, in order and lazily (a limit may stop it
+  // The union of several lists, in order and lazily (the caller may stop
   // early): a k-way merge over the lists' parts in [begin, end).
   using Cursor = std::pair<Postings::const_iterator, Postings::const_iterator>;
   std::vector<Cursor> cursors;
-  for (const Postings* p : best) {
+  for (const Postings* p : source.lists) {
     auto first = std::lower_bound(p->begin(), p->end(), begin);
     auto last = std::lower_bound(first, p->end(), end);
     if (first != last) cursors.emplace_back(first, last);
@@ -292,8 +296,27 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
     }
     if (idx == previous) continue;
     previous = idx;
-    if (take(idx)) break;
+    if (fn(idx)) return true;
   }
+  return false;
+}
+
+std::vector<std::uint32_t> EventStore::MatchingIndexes(
+    const CompiledFilter& f, std::uint32_t begin, std::uint32_t end,
+    std::size_t limit, std::uint32_t* scanned_to) const {
+  std::vector<std::uint32_t> out;
+  *scanned_to = std::max(begin, end);
+  if (f.never || begin >= end || limit == 0) return out;
+  const internal::CandidateSource source = PickSource(f, end - begin);
+  ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (!Matches(f, idx)) return false;
+    out.push_back(idx);
+    if (out.size() >= limit) {
+      *scanned_to = idx + 1;
+      return true;
+    }
+    return false;
+  });
   return out;
 }
 
@@ -313,38 +336,133 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
   }
   const bool desc = Desc(query.order_by);
 
+  const bool by_ingest = query.order_by == OrderBy::kIngestTimeAsc ||
+                        query.order_by == OrderBy::kIngestTimeDesc;
+
   absl::ReaderMutexLock lock(&mu_);
   const CompiledFilter f = Compile(query.filter);
-  std::uint32_t scanned_to = 0;
-  const std::vector<std::uint32_t> matches =
-      MatchingIndexes(f, 0, static_cast<std::uint32_t>(events_.size()),
-                      std::numeric_limits<std::size_t>::max(), &scanned_to);
   EventPage page;
-  page.total_size = static_cast<std::int64_t>(matches.size());
+  const auto n = static_cast<std::uint32_t>(events_.size());
+  if (f.never || n == 0) return page;
+  const internal::CandidateSource source = PickSource(f, n);
 
   // (sort key, revision); revision = index + 1 keeps the order total. The
-  // page is selected with a bounded heap: O(matches * log(page_size)) time,
-  // O(page_size) memory.
+  // page is selected with a bounded heap: O(candidates * log(page_size))
+  // time, O(page_size) memory.
   using Key = std::pair<std::int64_t, std::int64_t>;
   auto before = [desc](const Key& a, const Key& b) { return desc ? b < a : a < b; };
   std::vector<Key> heap;  // the best page_size + 1 so far; worst on top
   const std::size_t keep = static_cast<std::size_t>(page_size) + 1;
-  heap.reserve(std::min(keep, matches.size()));
   const std::optional<Key> after =
       cursor.has_value() ? std::optional<Key>(Key{cursor->key, cursor->seq})
                          : std::nullopt;
-  for (std::uint32_t idx : matches) {
-    const Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
-    if (after.has_value() && !before(*after, k)) continue;
-    if (heap.size() < keep) {
-      heap.push_back(k);
-      std::push_heap(heap.begin(), heap.end(), before);
-    } else if (before(k, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.back() = k;
-      std::push_heap(heap.begin(), heap.end(), before);
-    }
+
+  // Zones are visited best first, by the best key they may hold (their
+  // best sort key with their best revision); once the heap is full, a zone
+  // whose best key cannot enter it ends the read, since every later zone is
+  // no better. Zones with no event in the filter's time range are skipped.
+  constexpr std::uint32_t kZoneSize = std::uint32_t{1} << internal::kZoneShift;
+  struct ZoneRef {
+    Key best;
+    std::int64_t worst;  // the worst sort key in the zone
+    std::uint32_t zone;
+  };
+  std::vector<ZoneRef> zones;
+  zones.reserve(zones_.size());
+  for (std::uint32_t z = 0; z < zones_.size(); ++z) {
+    const internal::Zone& zone = zones_[z];
+    if (f.has_time && !(zone.min_lo < f.hi && f.lo < zone.max_hi)) continue;
+    const std::uint32_t begin = z << internal::kZoneShift;
+    const std::uint32_t end = std::min(n, begin + kZoneSize);
+    const std::int64_t lo = by_ingest ? zone.min_ingest : zone.min_time;
+    const std::int64_t hi = by_ingest ? zone.max_ingest : zone.max_time;
+    zones.push_back(desc ? ZoneRef{Key{hi, end}, lo, z} : ZoneRef{Key{lo, begin + 1}, hi, z});
   }
+  auto worse_zone = [&before](const ZoneRef& a, const ZoneRef& b) {
+    return before(b.best, a.best);
+  };
+  std::make_heap(zones.begin(), zones.end(), worse_zone);
+
+  std::size_t examined = 0;  // candidates checked against the filter
+  std::size_t matched = 0;
+  std::vector<std::uint32_t> unread;  // zones left out by the page token
+  while (!zones.empty()) {
+    if (heap.size() == keep && !before(zones.front().best, heap.front())) break;
+    std::pop_heap(zones.begin(), zones.end(), worse_zone);
+    const ZoneRef z = zones.back();
+    zones.pop_back();
+    // A zone wholly on the far side of the page token holds nothing for
+    // this page.
+    if (after.has_value() && (desc ? z.worst > after->first : z.worst < after->first)) {
+      unread.push_back(z.zone);
+      continue;
+    }
+    const std::uint32_t begin = z.zone << internal::kZoneShift;
+    const std::uint32_t end = std::min(n, begin + kZoneSize);
+    ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      ++examined;
+      if (!Matches(f, idx)) return false;
+      ++matched;
+      const Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
+      if (after.has_value() && !before(*after, k)) return false;
+      if (heap.size() < keep) {
+        heap.push_back(k);
+        std::push_heap(heap.begin(), heap.end(), before);
+      } else if (before(k, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), before);
+        heap.back() = k;
+        std::push_heap(heap.begin(), heap.end(), before);
+      }
+      return false;
+    });
+  }
+  // Exact when every candidate was examined. Otherwise the candidates left
+  // are assumed to match at the rate of those examined; with a time range,
+  // whose matches crowd into few zones, each zone left that overlaps it is
+  // estimated from a sample of its own candidates instead.
+  for (const ZoneRef& z : zones) unread.push_back(z.zone);
+  page.total_size = static_cast<std::int64_t>(matched);
+  if (!unread.empty() && !f.has_time) {
+    const double rate =
+        examined == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(examined);
+    const std::size_t rest = source.size > examined ? source.size - examined : 0;
+    page.total_size += std::llround(rate * static_cast<double>(rest));
+  } else if (!unread.empty()) {
+    // Samples by position (a union of lists is sampled list by list, so an
+    // event in two lists may count twice: this is an estimate).
+    constexpr std::size_t kBudget = 2048;
+    const std::size_t per_zone = std::max<std::size_t>(8, kBudget / unread.size());
+    double estimate = 0;
+    auto sample = [&](std::size_t count, auto at) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      if (count == 0) return;
+      const std::size_t step = std::max<std::size_t>(1, count / per_zone);
+      std::size_t sampled = 0, hits = 0;
+      for (std::size_t i = 0; i < count; i += step) {
+        ++sampled;
+        if (Matches(f, at(i))) ++hits;
+      }
+      estimate += static_cast<double>(count) * static_cast<double>(hits) /
+                  static_cast<double>(sampled);
+    };
+    for (std::uint32_t z : unread) {
+      const std::uint32_t begin = z << internal::kZoneShift;
+      const std::uint32_t end = std::min(n, begin + kZoneSize);
+      if (source.scan) {
+        sample(end - begin, [begin](std::size_t i) {
+          return begin + static_cast<std::uint32_t>(i);
+        });
+        continue;
+      }
+      for (const Postings* p : source.lists) {
+        auto first = std::lower_bound(p->begin(), p->end(), begin);
+        auto last = std::lower_bound(first, p->end(), end);
+        sample(static_cast<std::size_t>(last - first),
+               [first](std::size_t i) { return first[static_cast<std::ptrdiff_t>(i)]; });
+      }
+    }
+    page.total_size += std::llround(estimate);
+  }
+
   std::sort_heap(heap.begin(), heap.end(), before);
   const bool more = heap.size() > static_cast<std::size_t>(page_size);
   if (more) heap.resize(static_cast<std::size_t>(page_size));

@@ -337,6 +337,36 @@ struct CompiledFilter {
   std::int64_t hi = kPlusInf;
 };
 
+// Where a filtered read takes its candidate events from: every index of a
+// range (a scan), or the union of some postings lists. Either way each
+// candidate is then checked against the whole filter.
+struct CandidateSource {
+  bool scan = true;
+  std::vector<const Postings*> lists;
+  std::deque<Postings> owned;  // lists built for the query; deque: stable
+  // Candidates over the whole table (with repeats across lists): an upper
+  // bound on the matches.
+  std::size_t size = 0;
+};
+
+// Zone maps: the range of sort keys in each run of 2^kZoneShift events (in
+// index order), so that an ordered page can visit the zones that may hold
+// its first events and skip the rest. Events arrive roughly in time order
+// (a live feed, a chronological back-fill), which keeps the zones narrow;
+// in random arrival order every zone is visited and the read is a full
+// scan, as without zones.
+inline constexpr int kZoneShift = 13;
+struct Zone {
+  std::int64_t min_time = kPlusInf;  // time_key
+  std::int64_t max_time = kMinusInf;
+  std::int64_t min_ingest = kPlusInf;
+  std::int64_t max_ingest = kMinusInf;
+  // The hull of the events' filter intervals [lo, hi); lo > hi while no
+  // event of the zone has a time.
+  std::int64_t min_lo = kPlusInf;
+  std::int64_t max_hi = kMinusInf;
+};
+
 // ASCII lower-casing, the store's notion of case-insensitivity.
 std::string Lower(absl::string_view s);
 

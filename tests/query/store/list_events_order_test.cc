@@ -1,0 +1,161 @@
+// Ordered pages over a store large enough to span several zones (see
+// internal::Zone), in both arrival patterns the zone maps must handle:
+// roughly chronological (zones are narrow and most are skipped) and random
+// (every zone overlaps every other). Every page sequence, in every order,
+// must equal a plain sort of the reference matches.
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kursk_fixture.h"
+#include "query/store/clock.h"
+#include "query/store/event_store.h"
+
+namespace newsevents::query::store {
+namespace {
+
+using namespace ::newsevents::query::store::testing;  // NOLINT: fixtures
+
+constexpr int kArticles = 4500;  // about 27,000 events: four zones
+
+struct Stored {
+  std::string id;
+  std::int64_t time_key;  // micros
+  std::int64_t ingested;  // micros
+  std::int64_t revision;
+  EventType type;
+  std::string actor;
+  bool dated;  // time_key is then the start of a one-day event
+};
+
+class OrderTest : public ::testing::TestWithParam<bool /*random arrival*/> {
+ protected:
+  OrderTest() : clock_(Day(2025, 1, 1)), store_(EventStoreOptions{&clock_}) {
+    std::mt19937 rng(11);
+    std::int64_t revision = 0;
+    for (int a = 0; a < kArticles; ++a) {
+      const int day = GetParam() ? static_cast<int>(rng() % 700)
+                                 : a * 700 / kArticles + static_cast<int>(rng() % 3);
+      ArticleInfo info;
+      info.id = absl::StrCat("art_", a);
+      info.published_at = Day(2023, 1, 1) + absl::Hours(24 * day);
+      clock_.Advance(absl::Seconds(1));
+      const int n = static_cast<int>(rng() % 13);  // some articles have none
+      std::vector<Event> events;
+      for (int i = 0; i < n; ++i) {
+        Event e;
+        e.id = absl::StrCat(info.id, "-", i);
+        e.type = rng() % 3 == 0 ? EventType::kProtest : EventType::kAssault;
+        e.modality = Modality::kAsserted;
+        e.actors.push_back({.id = absl::StrCat("actor:", rng() % 7 == 0 ? 1 : 2 + rng() % 50),
+                            .name = "Actor"});
+        std::int64_t key = absl::ToUnixMicros(*info.published_at);
+        if (rng() % 5 != 0) {  // otherwise undated: sorted by publication
+          e.when.start = *info.published_at - absl::Hours(24 * (rng() % 4));
+          e.when.end = *e.when.start + absl::Hours(24);
+          e.when.granularity = Granularity::kDay;
+          key = absl::ToUnixMicros(*e.when.start);
+        }
+        stored_.push_back({e.id, key, absl::ToUnixMicros(clock_.Now()), ++revision,
+                           e.type, e.actors[0].id, e.when.start.has_value()});
+        events.push_back(std::move(e));
+      }
+      EXPECT_TRUE(store_.AppendArticle(info, std::move(events), {}).ok());
+    }
+  }
+
+  std::vector<std::string> Expected(OrderBy order, const std::string& actor,
+                                    bool protests_only) const {
+    std::vector<Stored> m;
+    for (const Stored& s : stored_) {
+      if (!actor.empty() && s.actor != actor) continue;
+      if (protests_only && s.type != EventType::kProtest) continue;
+      m.push_back(s);
+    }
+    const bool ingest = order == OrderBy::kIngestTimeAsc || order == OrderBy::kIngestTimeDesc;
+    const bool desc = order == OrderBy::kEventTimeDesc || order == OrderBy::kIngestTimeDesc;
+    std::sort(m.begin(), m.end(), [&](const Stored& a, const Stored& b) {
+      const auto ka = std::make_pair(ingest ? a.ingested : a.time_key, a.revision);
+      const auto kb = std::make_pair(ingest ? b.ingested : b.time_key, b.revision);
+      return desc ? kb < ka : ka < kb;
+    });
+    std::vector<std::string> ids;
+    for (const Stored& s : m) ids.push_back(s.id);
+    return ids;
+  }
+
+  ManualClock clock_;
+  EventStore store_;
+  std::vector<Stored> stored_;
+};
+
+TEST_P(OrderTest, EveryOrderPagesLikeAPlainSort) {
+  ASSERT_GT(stored_.size(), 3u * 8192u);
+  for (OrderBy order : {OrderBy::kEventTimeDesc, OrderBy::kEventTimeAsc,
+                        OrderBy::kIngestTimeDesc, OrderBy::kIngestTimeAsc}) {
+    for (const auto& [actor, protests] :
+         std::vector<std::pair<std::string, bool>>{{"", false}, {"actor:1", false},
+                                                   {"actor:1", true}, {"actor:9", false}}) {
+      SCOPED_TRACE(absl::StrCat("order ", static_cast<int>(order), " actor '", actor,
+                                "' protests ", protests));
+      ListEventsQuery q;
+      q.order_by = order;
+      q.page_size = actor.empty() ? 1000 : 97;
+      if (!actor.empty()) q.filter.actor_ids = {actor};
+      if (protests) q.filter.types = {EventType::kProtest};
+      std::vector<std::string> got;
+      for (int pages = 0; pages < 1000; ++pages) {
+        auto page = store_.ListEvents(q);
+        ASSERT_TRUE(page.ok()) << page.status();
+        for (const Event& e : page->events) got.push_back(e.id);
+        if (page->next_page_token.empty()) break;
+        q.page_token = page->next_page_token;
+      }
+      EXPECT_EQ(got, Expected(order, actor, protests));
+    }
+  }
+}
+
+TEST_P(OrderTest, TotalSizeIsCloseToTheMatchCount) {
+  for (const std::string actor : {"", "actor:1"}) {
+    ListEventsQuery q;
+    if (!actor.empty()) q.filter.actor_ids = {actor};
+    auto page = store_.ListEvents(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    const auto want = static_cast<double>(Expected(OrderBy::kEventTimeDesc, actor, false).size());
+    EXPECT_GT(static_cast<double>(page->total_size), want * 0.8) << actor;
+    EXPECT_LT(static_cast<double>(page->total_size), want * 1.25) << actor;
+  }
+}
+
+TEST_P(OrderTest, TotalSizeWithATimeRangeIsCloseToTheMatchCount) {
+  const absl::Time from = Day(2024, 3, 1);
+  const absl::Time to = Day(2024, 4, 1);
+  std::int64_t want = 0;
+  for (const Stored& s : stored_) {
+    const absl::Time start = absl::FromUnixMicros(s.time_key);
+    if (s.dated && start < to && from < start + absl::Hours(24)) ++want;
+  }
+  ASSERT_GT(want, 500);
+  ListEventsQuery q;
+  q.filter.start_time = from;
+  q.filter.end_time = to;
+  auto page = store_.ListEvents(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_GT(static_cast<double>(page->total_size), static_cast<double>(want) * 0.8);
+  EXPECT_LT(static_cast<double>(page->total_size), static_cast<double>(want) * 1.25);
+}
+
+INSTANTIATE_TEST_SUITE_P(Arrival, OrderTest, ::testing::Bool(),
+                         [](const auto& info) {
+                           return info.param ? "RandomOrder" : "Chronological";
+                         });
+
+}  // namespace
+}  // namespace newsevents::query::store
