@@ -92,6 +92,26 @@ TEST_F(EventStoreTest, AppendAssignsRevisionsAndRoundTripsEvents) {
   EXPECT_EQ(article->authors, std::vector<std::string>{"Jia"});
 }
 
+TEST_F(EventStoreTest, EventsSharingASentenceEachReturnIt) {
+  // The store keeps a sentence once per article; every event still reads it.
+  std::vector<Event> events;
+  const std::vector<std::string> sentences = {"A first sentence.", "Another one.",
+                                              "A first sentence.", "",
+                                              "Another one."};
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    Event e = KurskEvents()[0];
+    e.id = absl::StrCat("shared-", i);
+    e.evidence.sentence = sentences[i];
+    events.push_back(std::move(e));
+  }
+  ASSERT_TRUE(store_.AppendArticle(KurskArticle(), events, {}).ok());
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    auto got = store_.GetEvent(absl::StrCat("shared-", i));
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->evidence.sentence, sentences[i]) << i;
+  }
+}
+
 TEST_F(EventStoreTest, SecondAppendOfAnArticleIsADuplicateAndChangesNothing) {
   AppendKursk();
   const Stats before = store_.GetStats();

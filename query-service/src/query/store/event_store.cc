@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "query/store/status_macros.h"
@@ -33,6 +34,7 @@ StringPool::StringPool() {
 }
 
 std::uint32_t StringPool::Intern(absl::string_view s) {
+  if (s.empty()) return 0;  // common (no time text, no place text)
   auto it = index_.find(s);
   if (it != index_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(strings_.size());
@@ -88,51 +90,57 @@ absl::Status CheckEntity(const Entity& e, absl::string_view field) {
   return absl::OkStatus();
 }
 
-absl::Status CheckEvent(const Event& e, absl::string_view field) {
+// `index` names the event in error messages ("events[3]"); the names are
+// built only on error, since this runs for every stored event.
+absl::Status CheckEvent(const Event& e, std::size_t index) {
+  auto field = [index] { return absl::StrCat("events[", index, "]"); };
   if (e.type == EventType::kUnspecified || !InRange(e.type, kMaxEventType)) {
-    return Invalid(absl::StrCat(field, ".type"),
+    return Invalid(absl::StrCat(field(), ".type"),
                    absl::StrCat("unknown event type ", static_cast<int>(e.type)));
   }
   if (!InRange(e.modality, kMaxModality)) {
-    return Invalid(absl::StrCat(field, ".modality"),
+    return Invalid(absl::StrCat(field(), ".modality"),
                    absl::StrCat("unknown modality ",
                                 static_cast<int>(e.modality)));
   }
   if (!InRange(e.when.granularity, kMaxGranularity)) {
-    return Invalid(absl::StrCat(field, ".when.granularity"),
+    return Invalid(absl::StrCat(field(), ".when.granularity"),
                    absl::StrCat("unknown granularity ",
                                 static_cast<int>(e.when.granularity)));
   }
   if (!InRange(e.place.kind, kMaxPlaceKind)) {
-    return Invalid(absl::StrCat(field, ".place.kind"),
+    return Invalid(absl::StrCat(field(), ".place.kind"),
                    absl::StrCat("unknown place kind ",
                                 static_cast<int>(e.place.kind)));
   }
   for (const auto* list : {&e.actors, &e.recipients, &e.patients}) {
     for (const Entity& x : *list) {
       if (x.id.empty()) {
-        return Invalid(field, "a participant has an empty entity id");
+        return Invalid(field(), "a participant has an empty entity id");
       }
-      QUERY_RETURN_IF_ERROR(CheckEntity(x, field));
+      if (!InRange(x.kind, kMaxEntityKind)) return CheckEntity(x, field());
     }
   }
-  QUERY_RETURN_IF_ERROR(CheckEntity(e.according_to, field));
+  if (!InRange(e.according_to.kind, kMaxEntityKind)) {
+    return CheckEntity(e.according_to, field());
+  }
   for (std::size_t i = 0; i < e.figures.size(); ++i) {
     const Figure& f = e.figures[i];
-    const std::string ff = absl::StrCat(field, ".figures[", i, "]");
+    auto ff = [&] { return absl::StrCat(field(), ".figures[", i, "]"); };
     if (!InRange(f.kind, kMaxFigureKind)) {
-      return Invalid(ff, absl::StrCat("unknown figure kind ",
+      return Invalid(ff(), absl::StrCat("unknown figure kind ",
                                       static_cast<int>(f.kind)));
     }
     if (!InRange(f.qualifier, kMaxQualifier)) {
-      return Invalid(ff, absl::StrCat("unknown qualifier ",
+      return Invalid(ff(), absl::StrCat("unknown qualifier ",
                                       static_cast<int>(f.qualifier)));
     }
     if (f.high.has_value() && *f.high < f.low) {
-      return Invalid(ff, absl::StrCat("low ", f.low, " is above high ", *f.high));
+      return Invalid(ff(), absl::StrCat("low ", f.low, " is above high ", *f.high));
     }
-    QUERY_RETURN_IF_ERROR(CheckEntity(f.counted, ff));
-    QUERY_RETURN_IF_ERROR(CheckEntity(f.source, ff));
+    for (const Entity* x : {&f.counted, &f.source}) {
+      if (!InRange(x->kind, kMaxEntityKind)) return CheckEntity(*x, ff());
+    }
   }
   return absl::OkStatus();
 }
@@ -241,18 +249,30 @@ absl::Status EventStore::ExportArticles(
 absl::Status EventStore::Prepare(const ArticleInfo& article,
                                  const std::vector<Event>& events,
                                  const std::vector<Quote>& quotes) const {
+  // Repeated ids: a pairwise check for the usual handful of events, a set
+  // beyond (no allocation per append in the common case).
+  constexpr std::size_t kPairwise = 32;
   absl::flat_hash_set<absl::string_view> seen;
+  auto repeated = [&seen](const auto& items, std::size_t i) {
+    if (items.size() <= kPairwise) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (items[j].id == items[i].id) return true;
+      }
+      return false;
+    }
+    return !seen.insert(items[i].id).second;
+  };
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
-    const std::string field = absl::StrCat("events[", i, "]");
-    if (e.id.empty()) return Invalid(absl::StrCat(field, ".id"), "is empty");
+    auto field = [i] { return absl::StrCat("events[", i, "]"); };
+    if (e.id.empty()) return Invalid(absl::StrCat(field(), ".id"), "is empty");
     if (!e.article_id.empty() && e.article_id != article.id) {
-      return Invalid(absl::StrCat(field, ".article_id"),
+      return Invalid(absl::StrCat(field(), ".article_id"),
                      absl::StrCat("'", e.article_id, "' differs from article.id '",
                                   article.id, "'"));
     }
-    if (!seen.insert(e.id).second) {
-      return Invalid(absl::StrCat(field, ".id"),
+    if (repeated(events, i)) {
+      return Invalid(absl::StrCat(field(), ".id"),
                      absl::StrCat("'", e.id, "' is repeated in the append"));
     }
     if (const std::uint32_t other = event_index_.Find(e.id); other != kNone) {
@@ -260,7 +280,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
           "event '", e.id, "' already exists in article '",
           articles_[events_.article(other)].info.id, "'"));
     }
-    QUERY_RETURN_IF_ERROR(CheckEvent(e, field));
+    QUERY_RETURN_IF_ERROR(CheckEvent(e, i));
   }
   seen.clear();
   for (std::size_t i = 0; i < quotes.size(); ++i) {
@@ -272,7 +292,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
                      absl::StrCat("'", q.article_id, "' differs from article.id '",
                                   article.id, "'"));
     }
-    if (!seen.insert(q.id).second) {
+    if (repeated(quotes, i)) {
       return Invalid(absl::StrCat(field, ".id"),
                      absl::StrCat("'", q.id, "' is repeated in the append"));
     }
@@ -308,7 +328,7 @@ std::uint32_t EventStore::InternEntity(const Entity& e) {
     entity_index_.emplace(absl::string_view(rec.id), idx);
     AddName(rec.name, idx);
     for (const std::string& alias : e.aliases) {
-      if (!alias.empty() && Lower(alias) != Lower(rec.name) &&
+      if (!alias.empty() && !absl::EqualsIgnoreCase(alias, rec.name) &&
           std::find(rec.aliases.begin(), rec.aliases.end(), alias) ==
               rec.aliases.end()) {
         rec.aliases.push_back(alias);
@@ -327,11 +347,10 @@ std::uint32_t EventStore::InternEntity(const Entity& e) {
   if (rec.country.empty()) rec.country = e.country;
   if (rec.sector.empty()) rec.sector = e.sector;
   auto add_alias = [&](const std::string& alias) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (alias.empty()) return;
-    const std::string lower = Lower(alias);
-    if (lower == Lower(rec.name)) return;
+    // Without allocating: this runs for every mention of a known entity.
+    if (alias.empty() || absl::EqualsIgnoreCase(alias, rec.name)) return;
     for (const std::string& a : rec.aliases) {
-      if (Lower(a) == lower) return;
+      if (absl::EqualsIgnoreCase(a, alias)) return;
     }
     rec.aliases.push_back(alias);
     AddName(alias, idx);
@@ -374,6 +393,10 @@ std::uint32_t EventStore::InternPlace(const Place& p) {
     if (country_id != p.id) rec.keys[2] = pool_.Intern(country_id);
   }
   place_index_.emplace(absl::string_view(rec.id), idx);
+  for (std::size_t i = 0; i < rec.keys.size(); ++i) {
+    if (rec.keys[i] != kNone) rec.key_postings[i] = &by_place_key_[rec.keys[i]];
+  }
+  if (!rec.country.empty()) rec.country_postings = &by_country_[rec.country_code];
   return idx;
 }
 
@@ -399,11 +422,30 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   }
   const std::int64_t published = articles_.back().published;
 
-  for (Event& e : events) {
+  EventRec r;  // reused: its vectors keep their capacity
+  const auto first_event = static_cast<std::uint32_t>(events_.size());
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    Event& e = events[k];
     const auto idx = static_cast<std::uint32_t>(events_.size());
-    EventRec r;
+    r.sentence_from = kNone;
+    for (std::size_t j = 0; j < k; ++j) {  // sentences stay with their events
+      if (events[j].evidence.sentence == e.evidence.sentence &&
+          !e.evidence.sentence.empty()) {
+        r.sentence_from = first_event + static_cast<std::uint32_t>(j);
+        break;
+      }
+    }
+    r.mentions.clear();
+    r.figures.clear();
+    r.quote_ids.clear();
+    r.arguments.clear();
+    r.place = kNone;
     r.id = std::move(e.id);
-    r.sentence = std::move(e.evidence.sentence);
+    if (r.sentence_from == kNone) {
+      r.sentence = e.evidence.sentence;  // copied: later events compare with it
+    } else {
+      r.sentence.clear();
+    }
     r.summary = std::move(e.summary);
     for (const Entity& x : e.actors) r.mentions.push_back(Mention(x));
     for (const Entity& x : e.recipients) r.mentions.push_back(Mention(x));
@@ -492,9 +534,9 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     }
     if (r.place != kNone) {
       const PlaceRec& p = places_[r.place];
-      if (!p.country.empty()) by_country_[p.country_code].push_back(idx);
-      for (std::uint32_t key : p.keys) {
-        if (key != kNone) internal::Post(by_place_key_[key], idx);
+      if (p.country_postings != nullptr) p.country_postings->push_back(idx);
+      for (internal::Postings* postings : p.key_postings) {
+        if (postings != nullptr) internal::Post(*postings, idx);
       }
     }
   }

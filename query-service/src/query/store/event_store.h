@@ -33,6 +33,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -236,11 +237,11 @@ class EventStore {
   std::array<internal::Postings, kMaxModality + 1> by_modality_
       ABSL_GUARDED_BY(mu_);
   // Keyed by pool id.
-  absl::flat_hash_map<std::uint32_t, internal::Postings> by_mode_
+  absl::node_hash_map<std::uint32_t, internal::Postings> by_mode_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::uint32_t, internal::Postings> by_country_
+  absl::node_hash_map<std::uint32_t, internal::Postings> by_country_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::uint32_t, internal::Postings> by_place_key_
+  absl::node_hash_map<std::uint32_t, internal::Postings> by_place_key_
       ABSL_GUARDED_BY(mu_);
   std::int64_t last_ingest_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<internal::Zone> zones_ ABSL_GUARDED_BY(mu_);

@@ -202,7 +202,7 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     return lists;
   };
   auto keyed = [&](const absl::flat_hash_set<std::uint32_t>& keys,
-                   const absl::flat_hash_map<std::uint32_t, Postings>& by) {
+                   const absl::node_hash_map<std::uint32_t, Postings>& by) {
     std::vector<const Postings*> lists;
     for (std::uint32_t k : keys) {
       auto it = by.find(k);

@@ -8,6 +8,9 @@ namespace {
 
 class Writer {
  public:
+  // Writes into `out` (cleared), a buffer the caller reuses.
+  explicit Writer(std::string& out) : out_(out) { out_.clear(); }
+  void Reserve(std::size_t n) { out_.reserve(n); }
   void U8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void Varint(std::uint64_t v) {
     while (v >= 0x80) {
@@ -40,7 +43,7 @@ class Writer {
   const std::string& str() const { return out_; }
 
  private:
-  std::string out_;
+  std::string& out_;
 };
 
 // Reads what Writer wrote. The input is trusted (written by this file).
@@ -117,9 +120,17 @@ absl::string_view ByteArena::Append(absl::string_view bytes) {
 
 std::uint32_t EventTable::Append(const EventRec& r) {
   const auto idx = static_cast<std::uint32_t>(size());
-  Writer w;
+  Writer w(scratch_);
+  w.Reserve(r.id.size() + r.sentence.size() + r.summary.size() + 64 +
+            16 * (r.mentions.size() + r.arguments.size()) + 32 * r.figures.size());
   w.Bytes(r.id);
-  w.Bytes(r.sentence);
+  // 0 and the bytes, or the distance back to the event holding them.
+  if (r.sentence_from != kNone && r.sentence_from < idx) {
+    w.Varint(idx - r.sentence_from);
+  } else {
+    w.Varint(0);
+    w.Bytes(r.sentence);
+  }
   w.Bytes(r.summary);
   w.U8(static_cast<std::uint8_t>(r.granularity));
   w.U8((r.open_start ? kOpenStart : 0) | (r.open_end ? kOpenEnd : 0) |
@@ -169,6 +180,7 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   }
   blob_.push_back(blob.data());
   blob_size_.push_back(static_cast<std::uint32_t>(blob.size()));
+  id_hash_.push_back(IdHash(r.id));
   return idx;
 }
 
@@ -181,7 +193,15 @@ EventRec EventTable::Get(std::uint32_t i) const {
   EventRec r;
   Reader in(absl::string_view(blob_[i], blob_size_[i]));
   r.id = std::string(in.Bytes());
-  r.sentence = std::string(in.Bytes());
+  if (const std::uint64_t back = in.Varint(); back == 0) {
+    r.sentence = std::string(in.Bytes());
+  } else {
+    r.sentence_from = i - static_cast<std::uint32_t>(back);
+    Reader held(absl::string_view(blob_[r.sentence_from], blob_size_[r.sentence_from]));
+    held.Bytes();   // id
+    held.Varint();  // 0: held inline
+    r.sentence = std::string(held.Bytes());
+  }
   r.summary = std::string(in.Bytes());
   r.granularity = static_cast<Granularity>(in.U8());
   const std::uint8_t flags = in.U8();
@@ -244,7 +264,7 @@ std::size_t EventTable::bytes() const {
          mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
          hi_.bytes() + time_key_.bytes() + mention_begin_.bytes() +
          mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
-         blob_.bytes() + blob_size_.bytes() + arena_.bytes();
+         blob_.bytes() + blob_size_.bytes() + id_hash_.bytes() + arena_.bytes();
 }
 
 }  // namespace newsevents::query::store::internal

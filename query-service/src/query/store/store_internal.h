@@ -22,6 +22,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 #include "query/store/model.h"
 
@@ -86,6 +88,10 @@ struct PlaceRec {
   // Pool ids of the ids a place filter may name to find this place: its
   // own, its admin1's and "iso:<country>"; kNone when absent.
   std::array<std::uint32_t, 3> keys = {kNone, kNone, kNone};
+  // The postings lists of those keys and of the country (nullptr when
+  // absent), resolved once so that appends skip the hash lookups.
+  std::array<Postings*, 3> key_postings = {nullptr, nullptr, nullptr};
+  Postings* country_postings = nullptr;
 };
 
 struct MentionRec {
@@ -115,7 +121,11 @@ struct ArgumentRec {
 // The table stores it packed (see EventTable).
 struct EventRec {
   std::string id;
+  // Evidence sentences are kept once per article: an event whose sentence
+  // an earlier event of its article already holds stores a reference to
+  // that event (sentence_from) instead. Get() always fills `sentence`.
   std::string sentence;
+  std::uint32_t sentence_from = kNone;
   std::string summary;
   // Actors, then recipients, then patients.
   std::vector<MentionRec> mentions;
@@ -214,6 +224,12 @@ class EventTable {
   std::size_t size() const { return type_.size(); }
 
   absl::string_view id(std::uint32_t i) const;
+  // A 32-bit hash of the id, kept per event so that growing the id index
+  // does not read every event's blob again.
+  static std::uint32_t IdHash(absl::string_view id) {
+    return static_cast<std::uint32_t>(absl::Hash<absl::string_view>{}(id));
+  }
+  std::uint32_t id_hash(std::uint32_t i) const { return id_hash_[i]; }
   EventType type(std::uint32_t i) const { return type_[i]; }
   Modality modality(std::uint32_t i) const { return modality_[i]; }
   std::uint32_t article(std::uint32_t i) const { return article_[i]; }
@@ -261,7 +277,9 @@ class EventTable {
   Column<FigureNumbers> figure_;
   Column<const char*> blob_;
   Column<std::uint32_t> blob_size_;
+  Column<std::uint32_t> id_hash_;
   ByteArena arena_;
+  std::string scratch_;  // Append's encoding buffer, reused
 };
 
 // The events' ids -> their indexes, keeping only the index in each slot
@@ -282,10 +300,15 @@ class EventIdIndex {
   struct Hash {
     using is_transparent = void;
     const EventTable* table;
-    std::size_t operator()(absl::string_view id) const {
-      return absl::Hash<absl::string_view>{}(id);
+    // The 32-bit hash spread over 64 bits (the table takes its probe
+    // position from the high bits).
+    static std::size_t Spread(std::uint32_t h) {
+      return static_cast<std::size_t>(h) * 0x9E3779B97F4A7C15ull;
     }
-    std::size_t operator()(std::uint32_t idx) const { return (*this)(table->id(idx)); }
+    std::size_t operator()(absl::string_view id) const {
+      return Spread(EventTable::IdHash(id));
+    }
+    std::size_t operator()(std::uint32_t idx) const { return Spread(table->id_hash(idx)); }
   };
   struct Eq {
     using is_transparent = void;
