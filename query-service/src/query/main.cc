@@ -45,6 +45,8 @@ ABSL_FLAG(int, max_queued_reads, 1024,
           "Reads waiting for a read thread before new ones get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_watchers, 1024,
           "Open WatchEvents streams before new ones get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, event_cache_events, 65536,
+          "encoded events kept for ListEvents answers (about 0.3-2 KB each; 0 = none)");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -197,6 +199,8 @@ int main(int argc, char** argv) {
   service_options.writer = writer->get();
   service_options.max_queued_reads =
       static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_queued_reads)));
+  service_options.event_cache_slots =
+      static_cast<std::size_t>(std::max(0, absl::GetFlag(FLAGS_event_cache_events)));
   service_options.max_watchers =
       static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_watchers)));
   newsevents::query::QueryServiceImpl service(&store, service_options);
@@ -215,10 +219,8 @@ int main(int argc, char** argv) {
                              std::max(1, absl::GetFlag(FLAGS_max_concurrent_streams)));
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  // Reads that answer many messages build them on one arena per call.
-  newsevents::query::ArenaAllocator<newsevents::v1::ListEventsRequest,
-                                    newsevents::v1::ListEventsResponse>
-      list_events_allocator;
+  // Reads that answer many messages build them on one arena per call
+  // (ListEvents assembles its answer from encoded events instead).
   newsevents::query::ArenaAllocator<newsevents::v1::ListQuotesRequest,
                                     newsevents::v1::ListQuotesResponse>
       list_quotes_allocator;
@@ -227,11 +229,9 @@ int main(int argc, char** argv) {
       list_figures_allocator;
   newsevents::query::ArenaAllocator<newsevents::v1::GetEventRequest, newsevents::v1::Event>
       get_event_allocator(2048);
-  newsevents::v1::QueryService::CallbackService* registered =
-      auth.token.empty()
-          ? static_cast<newsevents::v1::QueryService::CallbackService*>(&service)
-          : &authenticated;
-  registered->SetMessageAllocatorFor_ListEvents(&list_events_allocator);
+  newsevents::query::QueryCallbackService* registered =
+      auth.token.empty() ? static_cast<newsevents::query::QueryCallbackService*>(&service)
+                         : &authenticated;
   registered->SetMessageAllocatorFor_ListQuotes(&list_quotes_allocator);
   registered->SetMessageAllocatorFor_ListFigures(&list_figures_allocator);
   registered->SetMessageAllocatorFor_GetEvent(&get_event_allocator);

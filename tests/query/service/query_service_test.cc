@@ -198,6 +198,68 @@ TEST_F(QueryServiceTest, ListEventsPagesThroughAnAdmin1Region) {
                                "kursk-e2", "kursk-e1", "kursk-e6", "kursk-e3"));
 }
 
+// ListEvents answers from encoded events it keeps; an answer read twice is
+// the same, and one read after a later article filled in an entity's record
+// shows the new record (the store's output epoch moved on).
+TEST_F(QueryServiceTest, ListEventsMatchesGetEventAndSeesEntityUpdates) {
+  v1::AppendArticleRequest first = KurskRequest();
+  for (v1::Event& e : *first.mutable_events()) {
+    for (v1::Entity& a : *e.mutable_actors()) {
+      if (a.id() == "country:UKR") a.clear_sector();
+    }
+  }
+  Append(first);
+  v1::ListEventsRequest list;
+  list.mutable_filter()->add_actor_ids("country:UKR");
+  v1::ListEventsResponse once, twice;
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &once).ok());
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &twice).ok());
+  ASSERT_GT(once.events_size(), 0);
+  EXPECT_EQ(once.SerializeAsString(), twice.SerializeAsString());
+  for (const v1::Event& e : once.events()) {
+    v1::GetEventRequest get;
+    get.set_id(e.id());
+    v1::Event single;
+    ASSERT_TRUE(stub_->GetEvent(Context().get(), get, &single).ok());
+    EXPECT_EQ(e.SerializeAsString(), single.SerializeAsString()) << e.id();
+    for (const v1::Entity& a : e.actors()) {
+      if (a.id() == "country:UKR") EXPECT_EQ(a.sector(), "") << e.id();
+    }
+  }
+
+  v1::AppendArticleRequest later = SudzhaRequest();
+  v1::Entity* ukraine = later.mutable_events(0)->add_actors();
+  ukraine->set_id("country:UKR");
+  ukraine->set_name("Ukraine");
+  ukraine->set_kind(v1::ENTITY_KIND_COUNTRY);
+  ukraine->set_sector("government");
+  Append(later);
+  v1::ListEventsResponse after;
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &after).ok());
+  ASSERT_EQ(after.events_size(), once.events_size() + 1);
+  for (const v1::Event& e : after.events()) {
+    for (const v1::Entity& a : e.actors()) {
+      if (a.id() == "country:UKR") EXPECT_EQ(a.sector(), "government") << e.id();
+    }
+  }
+}
+
+// With the cache off, the same answers.
+TEST_F(QueryServiceTest, ListEventsWithoutTheCache) {
+  Stop();
+  QueryServiceOptions options;
+  options.event_cache_slots = 0;
+  Start(1024, options);
+  Append(KurskRequest());
+  v1::ListEventsRequest list;
+  list.set_page_size(4);
+  v1::ListEventsResponse response;
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &response).ok());
+  EXPECT_EQ(response.events_size(), 4);
+  EXPECT_FALSE(response.next_page_token().empty());
+  EXPECT_EQ(response.total_size(), 9);
+}
+
 TEST_F(QueryServiceTest, ListEventsRejectsBadRequests) {
   v1::ListEventsRequest list;
   list.mutable_filter()->add_types(static_cast<v1::EventType>(99));

@@ -112,6 +112,42 @@ TEST_F(EventStoreTest, EventsSharingASentenceEachReturnIt) {
   }
 }
 
+TEST_F(EventStoreTest, RevisionPagesAndTheOutputEpoch) {
+  ASSERT_TRUE(store_.AppendArticle(KurskArticle(), KurskEvents(), KurskQuotes()).ok());
+  ListEventsQuery q;
+  q.page_size = 4;
+  auto revisions = store_.ListEventRevisions(q);
+  auto events = store_.ListEvents(q);
+  ASSERT_TRUE(revisions.ok() && events.ok());
+  ASSERT_EQ(revisions->revisions.size(), events->events.size());
+  for (std::size_t i = 0; i < events->events.size(); ++i) {
+    auto e = store_.GetEventByRevision(revisions->revisions[i]);
+    ASSERT_TRUE(e.ok()) << e.status();
+    EXPECT_EQ(*e, events->events[i]);
+  }
+  EXPECT_EQ(revisions->next_page_token, events->next_page_token);
+  EXPECT_EQ(store_.GetEventByRevision(0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.GetEventByRevision(10).status().message(), "revision 10 not found");
+
+  // Naming a known entity again changes nothing; filling in a field it
+  // lacked changes how earlier events read, and moves the epoch on.
+  const std::int64_t epoch = store_.output_epoch();
+  std::vector<Event> same = {KurskEvents()[0]};
+  same[0].id = "again-1";
+  same[0].article_id.clear();
+  ArticleInfo again = KurskArticle();
+  again.id = "art_again";
+  ASSERT_TRUE(store_.AppendArticle(again, same, {}).ok());
+  EXPECT_EQ(store_.output_epoch(), epoch);
+  std::vector<Event> more = {KurskEvents()[0]};
+  more[0].id = "again-2";
+  more[0].article_id.clear();
+  more[0].actors[0].sector = "government";
+  again.id = "art_again_2";
+  ASSERT_TRUE(store_.AppendArticle(again, more, {}).ok());
+  EXPECT_GT(store_.output_epoch(), epoch);
+}
+
 TEST_F(EventStoreTest, SecondAppendOfAnArticleIsADuplicateAndChangesNothing) {
   AppendKursk();
   const Stats before = store_.GetStats();

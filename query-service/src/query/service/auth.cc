@@ -144,7 +144,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeProbeCredentials(
   return credentials;
 }
 
-AuthQueryService::AuthQueryService(v1::QueryService::CallbackService* inner,
+AuthQueryService::AuthQueryService(QueryCallbackService* inner,
                                    AuthOptions options)
     : inner_(inner), options_(std::move(options)) {}
 
@@ -181,8 +181,8 @@ grpc::ServerUnaryReactor* AuthQueryService::GetArticle(
 }
 
 grpc::ServerUnaryReactor* AuthQueryService::ListEvents(
-    grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
-    v1::ListEventsResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   if (grpc::Status s = CheckRead(*context); !s.ok()) return Reject(context, s);
   return inner_->ListEvents(context, request, response);
 }

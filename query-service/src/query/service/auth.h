@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "grpcpp/grpcpp.h"
 #include "newsevents/v1/query_service.grpc.pb.h"
+#include "query/service/query_service_impl.h"
 
 namespace newsevents::query {
 
@@ -64,9 +65,9 @@ struct AuthOptions {
 // always on AppendArticle, on the reads with `protect_reads`. Register this
 // instead of `inner`. Every RPC of the proto must be forwarded here (a new
 // one would answer UNIMPLEMENTED; the integration test calls them all).
-class AuthQueryService final : public v1::QueryService::CallbackService {
+class AuthQueryService final : public QueryCallbackService {
  public:
-  AuthQueryService(v1::QueryService::CallbackService* inner, AuthOptions options);
+  AuthQueryService(QueryCallbackService* inner, AuthOptions options);
 
   grpc::ServerUnaryReactor* AppendArticle(
       grpc::CallbackServerContext* context,
@@ -79,8 +80,8 @@ class AuthQueryService final : public v1::QueryService::CallbackService {
                                        const v1::GetArticleRequest* request,
                                        v1::ArticleInfo* response) override;
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
-                                       const v1::ListEventsRequest* request,
-                                       v1::ListEventsResponse* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* AggregateEvents(
       grpc::CallbackServerContext* context,
       const v1::AggregateEventsRequest* request,
@@ -107,7 +108,7 @@ class AuthQueryService final : public v1::QueryService::CallbackService {
   grpc::Status CheckWrite(const grpc::CallbackServerContext& context) const;
   grpc::Status CheckRead(const grpc::CallbackServerContext& context) const;
 
-  v1::QueryService::CallbackService* const inner_;
+  QueryCallbackService* const inner_;
   const AuthOptions options_;
 };
 

@@ -10,7 +10,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/slice.h"
 #include "query/service/article_writer.h"
+#include "query/service/encoded_event_cache.h"
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
@@ -176,7 +181,8 @@ QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
       watches_(std::make_unique<Watches>()),
       read_pool_(std::make_unique<ReadPool>(
           ReadThreads(options.read_threads),
-          std::max<std::size_t>(1, options.max_queued_reads))) {}
+          std::max<std::size_t>(1, options.max_queued_reads))),
+      event_cache_(std::make_unique<EncodedEventCache>(options.event_cache_slots)) {}
 
 template <typename Body>
 grpc::ServerUnaryReactor* QueryServiceImpl::OnReadPool(
@@ -248,13 +254,48 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(
 }
 
 grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
-    grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
-    v1::ListEventsResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   return OnReadPool(context, [this, request, response]() -> absl::Status {
+    v1::ListEventsRequest parsed;
+    grpc::ByteBuffer copy(*request);  // deserialising consumes the buffer
+    if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, v1::ListEventsRequest>(
+             &copy, &parsed)
+             .ok()) {
+      return absl::InvalidArgumentError(
+          "request: not a newsevents.v1.ListEventsRequest (cannot parse the message; are "
+          "all strings valid UTF-8?)");
+    }
     QUERY_ASSIGN_OR_RETURN(const store::ListEventsQuery query,
-                           codec::DecodeListEvents(*request));
-    QUERY_ASSIGN_OR_RETURN(const store::EventPage page, store_->ListEvents(query));
-    codec::EncodeEventPage(page, response);
+                           codec::DecodeListEvents(parsed));
+    // The epoch is read before the events, so that an event encoded after
+    // an entity changed is at worst filed under the older epoch (a miss).
+    const std::int64_t epoch = store_->output_epoch();
+    QUERY_ASSIGN_OR_RETURN(const store::RevisionPage page,
+                           store_->ListEventRevisions(query));
+    // ListEventsResponse: events = 1, next_page_token = 2, total_size = 3.
+    auto out = std::make_unique<std::string>();
+    v1::Event event;
+    for (const std::int64_t revision : page.revisions) {
+      if (event_cache_->AppendField(revision, epoch, 1, out.get())) continue;
+      QUERY_ASSIGN_OR_RETURN(const store::Event e, store_->GetEventByRevision(revision));
+      event.Clear();
+      codec::EncodeEvent(e, &event);
+      std::string bytes = event.SerializeAsString();
+      AppendLengthDelimited(1, bytes, out.get());
+      event_cache_->Put(revision, epoch, std::move(bytes));
+    }
+    if (!page.next_page_token.empty()) {
+      AppendLengthDelimited(2, page.next_page_token, out.get());
+    }
+    if (page.total_size != 0) {
+      AppendVarint((3 << 3) | 0, out.get());
+      AppendVarint(static_cast<std::uint64_t>(page.total_size), out.get());
+    }
+    std::string* bytes = out.release();
+    grpc::Slice slice(bytes->data(), bytes->size(),
+                      [](void* p) { delete static_cast<std::string*>(p); }, bytes);
+    *response = grpc::ByteBuffer(&slice, 1);
     return absl::OkStatus();
   });
 }

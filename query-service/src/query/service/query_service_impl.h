@@ -5,6 +5,9 @@
 // Point reads and appends run on the gRPC thread; listings, aggregates and
 // searches (which may scan) run on a small pool of read threads, and are
 // refused with RESOURCE_EXHAUSTED when its queue is full.
+// ListEvents is a raw-bytes method: its response is assembled from events
+// already encoded (see EncodedEventCache), which clients cannot tell apart
+// from a ListEventsResponse built as a message.
 // WatchEvents streams a store subscription: no thread per stream, one write
 // in flight at a time; it ends with RESOURCE_EXHAUSTED (the message gives
 // the from_revision to resume with) when the client falls more than the
@@ -27,6 +30,12 @@ class EventStore;
 class ArticleWriter;
 
 class ReadPool;
+class EncodedEventCache;
+
+// The QueryService with ListEvents taking and answering raw bytes; what
+// this service and its decorators (AuthQueryService) implement.
+using QueryCallbackService =
+    v1::QueryService::WithRawCallbackMethod_ListEvents<v1::QueryService::CallbackService>;
 
 struct QueryServiceOptions {
   // Threads for scan-heavy reads; 0 = the number of cores (at least 2).
@@ -39,9 +48,11 @@ struct QueryServiceOptions {
   // The write path (not owned; must outlive the service). Null: appends go
   // to the store directly, in memory only.
   ArticleWriter* writer = nullptr;
+  // Encoded events kept for ListEvents (see EncodedEventCache); 0 = none.
+  std::size_t event_cache_slots = 65536;
 };
 
-class QueryServiceImpl final : public v1::QueryService::CallbackService {
+class QueryServiceImpl final : public QueryCallbackService {
  public:
   // `store` is not owned and must outlive this object.
   explicit QueryServiceImpl(store::EventStore* store,
@@ -67,9 +78,10 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const v1::GetArticleRequest* request,
                                        v1::ArticleInfo* response) override;
+  // Request and response are newsevents.v1.ListEventsRequest/Response.
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
-                                       const v1::ListEventsRequest* request,
-                                       v1::ListEventsResponse* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* AggregateEvents(
       grpc::CallbackServerContext* context,
       const v1::AggregateEventsRequest* request,
@@ -105,6 +117,7 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   const std::size_t max_watchers_;
   const std::unique_ptr<Watches> watches_;
   const std::unique_ptr<ReadPool> read_pool_;
+  const std::unique_ptr<EncodedEventCache> event_cache_;
 };
 
 }  // namespace newsevents::query

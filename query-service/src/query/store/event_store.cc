@@ -339,13 +339,25 @@ std::uint32_t EventStore::InternEntity(const Entity& e) {
   }
   const std::uint32_t idx = it->second;
   EntityRec& rec = entities_[idx];
+  bool changed = false;  // in what events naming it read out
   if (rec.name.empty() && !e.name.empty()) {
     rec.name = e.name;
     AddName(rec.name, idx);
+    changed = true;
   }
-  if (rec.kind == EntityKind::kUnspecified) rec.kind = e.kind;
-  if (rec.country.empty()) rec.country = e.country;
-  if (rec.sector.empty()) rec.sector = e.sector;
+  if (rec.kind == EntityKind::kUnspecified && e.kind != EntityKind::kUnspecified) {
+    rec.kind = e.kind;
+    changed = true;
+  }
+  if (rec.country.empty() && !e.country.empty()) {
+    rec.country = e.country;
+    changed = true;
+  }
+  if (rec.sector.empty() && !e.sector.empty()) {
+    rec.sector = e.sector;
+    changed = true;
+  }
+  if (changed) ++output_epoch_;
   auto add_alias = [&](const std::string& alias) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     // Without allocating: this runs for every mention of a known entity.
     if (alias.empty() || absl::EqualsIgnoreCase(alias, rec.name)) return;
@@ -798,6 +810,19 @@ std::vector<Event> EventStore::Replay(const EventFilter& filter,
   }
   *next = static_cast<std::int64_t>(scanned_to) + 1;
   return out;
+}
+
+absl::StatusOr<Event> EventStore::GetEventByRevision(std::int64_t revision) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (revision < 1 || revision > static_cast<std::int64_t>(events_.size())) {
+    return absl::NotFoundError(absl::StrCat("revision ", revision, " not found"));
+  }
+  return EventOut(static_cast<std::uint32_t>(revision - 1));
+}
+
+std::int64_t EventStore::output_epoch() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return output_epoch_;
 }
 
 Event EventStore::EventAt(std::int64_t revision) const {

@@ -110,6 +110,19 @@ class EventStore {
   // or for a page size outside 0..kMaxPageSize.
   absl::StatusOr<EventPage> ListEvents(const ListEventsQuery& query) const
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The same page as ListEvents, as revisions; read the events with
+  // GetEventByRevision (stored events never move or go away).
+  absl::StatusOr<RevisionPage> ListEventRevisions(const ListEventsQuery& query) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // NOT_FOUND "revision <n> not found" outside 1..revision().
+  absl::StatusOr<Event> GetEventByRevision(std::int64_t revision) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // How a stored event reads out depends on its own record and on the
+  // canonical records of its entities, which a later append can fill in
+  // (a name, kind, country or sector first given later). This counter goes
+  // up whenever that happens: an encoding of an event made under a smaller
+  // value may be stale, one made under the current value is not.
+  std::int64_t output_epoch() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // INVALID_ARGUMENT when group_by is empty, longer than two, repeats a
   // dimension or names kUnspecified, or top_n is outside 0..kMaxTopN.
@@ -245,6 +258,7 @@ class EventStore {
       ABSL_GUARDED_BY(mu_);
   std::int64_t last_ingest_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<internal::Zone> zones_ ABSL_GUARDED_BY(mu_);
+  std::int64_t output_epoch_ ABSL_GUARDED_BY(mu_) = 0;
 
   mutable absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::vector<std::weak_ptr<internal::SubscriptionState>> subs_

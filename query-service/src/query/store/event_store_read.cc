@@ -328,6 +328,20 @@ std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
 }
 
 absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) const {
+  QUERY_ASSIGN_OR_RETURN(RevisionPage revisions, ListEventRevisions(query));
+  EventPage page;
+  page.next_page_token = std::move(revisions.next_page_token);
+  page.total_size = revisions.total_size;
+  page.events.reserve(revisions.revisions.size());
+  absl::ReaderMutexLock lock(&mu_);
+  for (std::int64_t revision : revisions.revisions) {
+    page.events.push_back(EventOut(static_cast<std::uint32_t>(revision - 1)));
+  }
+  return page;
+}
+
+absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
+    const ListEventsQuery& query) const {
   QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
   const std::uint64_t fingerprint = Fingerprint(query.filter, query.order_by);
   std::optional<Cursor> cursor;
@@ -341,7 +355,7 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
 
   absl::ReaderMutexLock lock(&mu_);
   const CompiledFilter f = Compile(query.filter);
-  EventPage page;
+  RevisionPage page;
   const auto n = static_cast<std::uint32_t>(events_.size());
   if (f.never || n == 0) return page;
   const internal::CandidateSource source = PickSource(f, n);
@@ -467,10 +481,8 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
   const bool more = heap.size() > static_cast<std::size_t>(page_size);
   if (more) heap.resize(static_cast<std::size_t>(page_size));
   const std::vector<Key>& keys = heap;
-  page.events.reserve(keys.size());
-  for (const Key& k : keys) {
-    page.events.push_back(EventOut(static_cast<std::uint32_t>(k.second - 1)));
-  }
+  page.revisions.reserve(keys.size());
+  for (const Key& k : keys) page.revisions.push_back(k.second);
   if (more) {
     page.next_page_token =
         EncodeCursor(Cursor{fingerprint, keys.back().first, keys.back().second});

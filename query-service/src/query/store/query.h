@@ -59,7 +59,16 @@ struct ListEventsQuery {
 struct EventPage {
   std::vector<Event> events;
   std::string next_page_token;  // empty on the last page
-  std::int64_t total_size = 0;  // matching events when the page was read
+  // Matching events when the page was read: exact when the store read every
+  // candidate, else estimated from those it read (see EventStore).
+  std::int64_t total_size = 0;
+};
+
+// An EventPage by revision, for callers that keep encoded events.
+struct RevisionPage {
+  std::vector<std::int64_t> revisions;
+  std::string next_page_token;
+  std::int64_t total_size = 0;
 };
 
 // Same numbering as newsevents.v1.GroupBy.

@@ -1,0 +1,59 @@
+// Events encoded as newsevents.v1.Event wire bytes, by revision, so that a
+// list that returns an event again skips reading it out of the store and
+// encoding it. Stored events never change, but how they read out can (see
+// EventStore::output_epoch), so each entry carries the epoch it was made
+// under and only matches that epoch.
+//
+// Direct-mapped: revision r lives in slot r % slots, and a newer revision
+// in the same slot replaces it; memory is bounded by the slot count times
+// the size of an encoded event (about 0.3 to 2 KB).
+//
+// Thread-safe (striped locks).
+#ifndef NEWSEVENTS_QUERY_SERVICE_ENCODED_EVENT_CACHE_H_
+#define NEWSEVENTS_QUERY_SERVICE_ENCODED_EVENT_CACHE_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace newsevents::query {
+
+class EncodedEventCache {
+ public:
+  // slots == 0 disables the cache (every lookup misses).
+  explicit EncodedEventCache(std::size_t slots);
+  EncodedEventCache(const EncodedEventCache&) = delete;
+  EncodedEventCache& operator=(const EncodedEventCache&) = delete;
+
+  // On a hit, appends the event's bytes to *out as field `field` of the
+  // enclosing message (tag, length, bytes) and returns true.
+  bool AppendField(std::int64_t revision, std::int64_t epoch, int field,
+                   std::string* out) const;
+  void Put(std::int64_t revision, std::int64_t epoch, std::string bytes);
+
+ private:
+  struct Slot {
+    std::int64_t revision = 0;  // 0 = empty
+    std::int64_t epoch = 0;
+    std::string bytes;
+  };
+  static constexpr std::size_t kStripes = 64;
+  absl::Mutex& StripeOf(std::size_t slot) const { return stripes_[slot % kStripes]; }
+
+  mutable std::array<absl::Mutex, kStripes> stripes_;
+  // Each slot is guarded by StripeOf(its index); the vector never resizes.
+  std::vector<Slot> slots_;
+};
+
+// Wire-format helpers for messages assembled from encoded parts.
+void AppendVarint(std::uint64_t v, std::string* out);
+void AppendLengthDelimited(int field, const std::string& bytes, std::string* out);
+
+}  // namespace newsevents::query
+
+#endif  // NEWSEVENTS_QUERY_SERVICE_ENCODED_EVENT_CACHE_H_
