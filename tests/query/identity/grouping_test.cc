@@ -1,0 +1,441 @@
+#include "query/identity/grouping.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace newsevents::query::identity {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+constexpr int kProtest = 12;
+constexpr int kAssault = 16;
+
+std::int64_t Day(int y, int m, int d) {
+  return absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(y, m, d), absl::UTCTimeZone()));
+}
+
+MentionTime OnDay(int y, int m, int d) {
+  MentionTime t;
+  t.start_micros = Day(y, m, d);
+  t.granularity = Granularity::kDay;
+  return t;
+}
+
+MentionTime InMonth(int y, int m) {
+  MentionTime t;
+  t.start_micros = Day(y, m, 1);
+  t.end_micros = m == 12 ? Day(y + 1, 1, 1) : Day(y, m + 1, 1);
+  t.granularity = Granularity::kMonth;
+  return t;
+}
+
+MentionPlace Kursk() {  // the town
+  MentionPlace p;
+  p.id = "gn:538560";
+  p.level = PlaceLevel::kLocal;
+  p.admin1_id = "iso:RU-KRS";
+  p.country = "RUS";
+  p.has_coordinates = true;
+  p.latitude = 51.73;
+  p.longitude = 36.19;
+  return p;
+}
+MentionPlace KurskOblast() {
+  MentionPlace p;
+  p.id = "iso:RU-KRS";
+  p.level = PlaceLevel::kAdmin1;
+  p.country = "RUS";
+  return p;
+}
+MentionPlace Belgorod() {
+  MentionPlace p;
+  p.id = "iso:RU-BEL";
+  p.level = PlaceLevel::kAdmin1;
+  p.country = "RUS";
+  return p;
+}
+MentionPlace Kharkiv() {
+  MentionPlace p;
+  p.id = "gn:706483";
+  p.level = PlaceLevel::kLocal;
+  p.admin1_id = "iso:UA-63";
+  p.country = "UKR";
+  p.has_coordinates = true;
+  p.latitude = 49.98;
+  p.longitude = 36.25;
+  return p;
+}
+
+Mention Report(std::string id, std::string outlet, const std::string& sentence) {
+  Mention m;
+  m.mention_id = std::move(id);
+  m.article_id = "art_" + m.mention_id;
+  m.outlet = std::move(outlet);
+  m.event_type = kAssault;
+  m.modality = ModalityClass::kFactual;
+  m.actors = {"country:UKR"};
+  m.recipients = {"country:RUS"};
+  m.place = Kursk();
+  m.when = OnDay(2024, 8, 6);
+  m.fingerprint = TextFingerprint(sentence);
+  return m;
+}
+
+// Five reports of one cross-border attack: different wording, outlets,
+// partial dates and place precision.
+std::vector<Mention> OneHappening() {
+  std::vector<Mention> v;
+  v.push_back(Report("m1", "reuters.com",
+                     "Ukrainian forces attacked the Russian town of Kursk on Tuesday, officials said."));
+  Mention b = Report("m2", "bbc.co.uk",
+                     "Kyiv's troops launched a surprise assault in Russia's Kursk region.");
+  b.place = KurskOblast();
+  b.when = InMonth(2024, 8);  // "in August"
+  b.mode = "incursion";
+  v.push_back(b);
+  Mention c = Report("m3", "aljazeera.com",
+                     "Ukraine's army struck Russian positions near Kursk in an incursion.");
+  c.actors = {"country:UKR", "armed:ukraine-army"};
+  c.place = MentionPlace();  // no place
+  v.push_back(c);
+  Mention d = Report("m4", "tass.ru", "Russia says Ukrainian units shelled Kursk overnight.");
+  d.modality = ModalityClass::kUnspecified;
+  d.recipients = {};  // only the actor named
+  d.place.country = "RUS";
+  d.place.id = "iso:RUS";
+  d.place.level = PlaceLevel::kCountry;
+  d.place.has_coordinates = false;
+  v.push_back(d);
+  Mention e = Report("m5", "kyivindependent.com",
+                     "Ukrainian forces attacked the town of Kursk on Tuesday.");
+  e.place.latitude = 51.70;  // geocoded a few km off
+  e.place.id = "new:kursk-outskirts";
+  v.push_back(e);
+  return v;
+}
+
+TEST(Compatible, ReportsOfOneHappeningGroupIntoOneEvent) {
+  EventGrouper g;
+  std::set<std::string> events;
+  for (const Mention& m : OneHappening()) events.insert(g.Add(m).event_id);
+  EXPECT_EQ(g.event_count(), 1u);
+  const std::string id = *g.EventOf("m1");
+  EXPECT_EQ(id, EventIdFor("m1"));
+  EXPECT_THAT(g.MentionsOf(id), ElementsAre("m1", "m2", "m3", "m4", "m5"));
+}
+
+TEST(Compatible, NearMisses) {
+  const Mention base = OneHappening()[0];
+  Mention week_later = base;
+  week_later.mention_id = "w";
+  week_later.article_id = "art_w";
+  week_later.when = OnDay(2024, 8, 13);
+  EXPECT_FALSE(Compatible(base, week_later));
+
+  Mention other_region = base;
+  other_region.mention_id = "r";
+  other_region.article_id = "art_r";
+  other_region.place = Belgorod();
+  EXPECT_FALSE(Compatible(base, other_region));
+  Mention town_vs_other_region = other_region;
+  town_vs_other_region.place = KurskOblast();
+  EXPECT_FALSE(Compatible(town_vs_other_region, other_region));
+
+  Mention other_country = base;
+  other_country.mention_id = "c";
+  other_country.article_id = "art_c";
+  other_country.place = Kharkiv();  // ~190 km away, other country
+  EXPECT_FALSE(Compatible(base, other_country));
+
+  Mention protest = base;
+  protest.mention_id = "p";
+  protest.article_id = "art_p";
+  protest.event_type = kProtest;
+  EXPECT_FALSE(Compatible(base, protest));
+
+  Mention denied = base;
+  denied.mention_id = "d";
+  denied.article_id = "art_d";
+  denied.modality = ModalityClass::kDenied;
+  EXPECT_FALSE(Compatible(base, denied));
+
+  Mention other_actor = base;
+  other_actor.mention_id = "o";
+  other_actor.article_id = "art_o";
+  other_actor.actors = {"country:BLR"};
+  EXPECT_FALSE(Compatible(base, other_actor));
+
+  Mention other_mode = base;
+  other_mode.mention_id = "mo";
+  other_mode.article_id = "art_mo";
+  other_mode.mode = "airstrike";
+  Mention mode2 = other_mode;
+  mode2.mode = "shelling";
+  EXPECT_TRUE(Compatible(base, other_mode));  // one side has no mode
+  EXPECT_FALSE(Compatible(other_mode, mode2));
+
+  // Next day still overlaps (tolerance), a week does not.
+  Mention next_day = base;
+  next_day.mention_id = "n";
+  next_day.article_id = "art_n";
+  next_day.when = OnDay(2024, 8, 7);
+  EXPECT_TRUE(Compatible(base, next_day));
+
+  EventGrouper g;
+  for (const Mention* m : std::vector<const Mention*>{&base, &week_later, &other_region, &other_country, &protest, &denied,
+                           &other_actor}) {
+    g.Add(*m);
+  }
+  EXPECT_EQ(g.event_count(), 7u);
+}
+
+TEST(Compatible, SameArticleMentionsAreDistinctUnlessIdentical) {
+  Mention a = OneHappening()[0];
+  Mention b = a;
+  b.mention_id = "m1b";
+  EXPECT_TRUE(Compatible(a, b));  // the same event extracted twice
+  b.place = KurskOblast();
+  EXPECT_FALSE(Compatible(a, b));  // two events of one article
+  Mention c = a;
+  c.mention_id = "m1c";
+  c.when = OnDay(2024, 8, 7);
+  EXPECT_FALSE(Compatible(a, c));
+}
+
+TEST(Compatible, OpenAndMissingTimes) {
+  Mention a = OneHappening()[0];
+  Mention b = a;
+  b.mention_id = "x";
+  b.article_id = "art_x";
+  b.when = MentionTime();
+  EXPECT_TRUE(Compatible(a, b));
+  b.when.start_micros = Day(2024, 8, 1);  // "since August 1", open end
+  EXPECT_TRUE(Compatible(a, b));
+  b.when.start_micros = Day(2024, 9, 1);
+  EXPECT_FALSE(Compatible(a, b));
+
+  // "By the publication day" (open start) reads as the week before it, not
+  // as all of history; with open_bound_micros = 0 it is unbounded.
+  MentionTime by_pub;
+  by_pub.end_micros = Day(2024, 8, 8);
+  b.when = by_pub;
+  EXPECT_TRUE(Compatible(a, b));
+  by_pub.end_micros = Day(2025, 8, 8);
+  b.when = by_pub;
+  EXPECT_FALSE(Compatible(a, b));
+  GroupingOptions unbounded;
+  unbounded.open_bound_micros = 0;
+  EXPECT_TRUE(Compatible(a, b, unbounded));
+}
+
+TEST(EventGrouper, MergeReportsSurvivorAndRetiredIds) {
+  // A and C are incompatible (different days, more than the tolerance
+  // apart); B (month precision) overlaps both and bridges them.
+  Mention a = OneHappening()[0];
+  a.mention_id = "c_a";
+  a.article_id = "art_a";
+  Mention c = a;
+  c.mention_id = "a_c";  // the smallest id: the survivor's name
+  c.article_id = "art_c";
+  c.when = OnDay(2024, 8, 20);
+  Mention b = a;
+  b.mention_id = "b_b";
+  b.article_id = "art_b";
+  b.when = InMonth(2024, 8);
+  ASSERT_FALSE(Compatible(a, c));
+  ASSERT_TRUE(Compatible(a, b));
+  ASSERT_TRUE(Compatible(b, c));
+
+  EventGrouper g;
+  const AddResult ra = g.Add(a);
+  EXPECT_EQ(ra.change, Change::kCreated);
+  EXPECT_EQ(ra.event_id, EventIdFor("c_a"));
+  const AddResult rc = g.Add(c);
+  EXPECT_EQ(rc.change, Change::kCreated);
+  EXPECT_EQ(rc.event_id, EventIdFor("a_c"));
+  EXPECT_EQ(g.event_count(), 2u);
+  const AddResult rb = g.Add(b);
+  EXPECT_EQ(rb.change, Change::kMerged);
+  EXPECT_EQ(rb.event_id, EventIdFor("a_c"));
+  EXPECT_THAT(rb.retired_ids, ElementsAre(EventIdFor("c_a")));
+  EXPECT_EQ(g.event_count(), 1u);
+  EXPECT_THAT(g.MentionsOf(rb.event_id), ElementsAre("a_c", "b_b", "c_a"));
+  EXPECT_TRUE(g.MentionsOf(EventIdFor("c_a")).empty());
+  EXPECT_EQ(*g.EventOf("c_a"), rb.event_id);
+
+  // Joining without bridging is an update; a smaller id renames the event.
+  Mention d = a;
+  d.mention_id = "0_d";
+  d.article_id = "art_d";
+  const AddResult rd = g.Add(d);
+  EXPECT_EQ(rd.change, Change::kUpdated);
+  EXPECT_EQ(rd.event_id, EventIdFor("0_d"));
+  EXPECT_THAT(rd.retired_ids, ElementsAre(EventIdFor("a_c")));
+  Mention e = a;
+  e.mention_id = "z_e";
+  e.article_id = "art_e";
+  const AddResult re = g.Add(e);
+  EXPECT_EQ(re.change, Change::kUpdated);
+  EXPECT_TRUE(re.retired_ids.empty());
+  EXPECT_EQ(g.Add(e).change, Change::kUnchanged);
+  EXPECT_EQ(g.mention_count(), 5u);
+}
+
+TEST(EventGrouper, MergeWhereTheBridgeIsTheSmallestId) {
+  Mention a = OneHappening()[0];
+  a.mention_id = "b";
+  a.article_id = "art_1";
+  Mention c = a;
+  c.mention_id = "c";
+  c.article_id = "art_2";
+  c.when = OnDay(2024, 8, 25);
+  Mention bridge = a;
+  bridge.mention_id = "a";
+  bridge.article_id = "art_3";
+  bridge.when = InMonth(2024, 8);
+  EventGrouper g;
+  g.Add(a);
+  g.Add(c);
+  const AddResult r = g.Add(bridge);
+  EXPECT_EQ(r.change, Change::kMerged);
+  EXPECT_EQ(r.event_id, EventIdFor("a"));
+  EXPECT_THAT(r.retired_ids, UnorderedElementsAre(EventIdFor("b"), EventIdFor("c")));
+}
+
+TEST(Corroboration, SyndicatedCopiesAreOneIndependentOutlet) {
+  const std::string wire =
+      "Ukrainian forces attacked the Russian town of Kursk on Tuesday, killing three people "
+      "and wounding twelve, regional officials said in a statement on Wednesday.";
+  // The syndicated copy: same words, re-cased and re-punctuated.
+  const std::string copy =
+      "UKRAINIAN forces attacked the Russian town of Kursk on Tuesday -- killing three people "
+      "and wounding twelve - regional officials said in a statement on Wednesday";
+  ASSERT_LE(HammingDistance(TextFingerprint(wire), TextFingerprint(copy)), 3);
+  const std::string own = "Kyiv's troops pushed into Russia's Kursk region, officials said.";
+  ASSERT_GT(HammingDistance(TextFingerprint(wire), TextFingerprint(own)), 3);
+
+  Mention a = Report("s1", "apnews.com", wire);
+  a.seen_micros = 100;
+  Mention b = Report("s2", "localpaper.com", copy);
+  b.seen_micros = 200;
+  Mention c = Report("s3", "bbc.co.uk", own);
+  c.seen_micros = 300;
+  Mention d = Report("s4", "bbc.co.uk", own + " More follows.");
+  d.article_id = "art_s3";  // second mention, same article: identical event
+  d.seen_micros = 400;
+  for (const auto& order : std::vector<std::vector<Mention>>{{a, b, c, d}, {d, c, b, a}}) {
+    EventGrouper g;
+    for (const Mention& m : order) g.Add(m);
+    ASSERT_EQ(g.event_count(), 1u);
+    const Corroboration k = *g.CorroborationOf(*g.EventOf("s1"));
+    EXPECT_EQ(k.mentions, 4);
+    EXPECT_EQ(k.articles, 3);
+    EXPECT_EQ(k.outlets, 3);
+    EXPECT_EQ(k.independent_outlets, 2);  // apnews (first) and bbc; not the copy
+    EXPECT_EQ(k.first_seen_micros, 100);
+    EXPECT_EQ(k.last_seen_micros, 400);
+  }
+  EventGrouper g;
+  EXPECT_FALSE(g.CorroborationOf("evt_0000000000000000").has_value());
+}
+
+TEST(EventId, StableFormat) {
+  const std::string id = EventIdFor("m1");
+  EXPECT_EQ(id.size(), 20u);
+  EXPECT_EQ(id.substr(0, 4), "evt_");
+  EXPECT_EQ(id, EventIdFor("m1"));
+  EXPECT_NE(id, EventIdFor("m2"));
+  EXPECT_EQ(TextFingerprint(""), 0u);
+  EXPECT_EQ(TextFingerprint("a b c"), TextFingerprint("A, b; C!"));
+}
+
+// ~300 mentions of ~100 happenings with shared actors, nearby days, nested
+// places and some bridging month-precision reports.
+std::vector<Mention> Generated(std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<Mention> out;
+  const std::vector<std::string> actors = {"country:UKR", "country:RUS", "country:ISR",
+                                           "group:hamas", "country:USA", "org:un"};
+  const std::vector<MentionPlace> places = {Kursk(), KurskOblast(), Belgorod(), Kharkiv(),
+                                            MentionPlace()};
+  for (int i = 0; i < 300; ++i) {
+    Mention m;
+    m.mention_id = absl::StrCat("m", rng() % 100000, "_", i);
+    m.article_id = absl::StrCat("a", i / 2);  // two mentions per article
+    m.outlet = absl::StrCat("o", rng() % 20, ".com");
+    m.event_type = rng() % 3 == 0 ? kProtest : kAssault;
+    m.modality = static_cast<ModalityClass>(rng() % 3);
+    m.actors = {actors[rng() % actors.size()]};
+    if (rng() % 2) m.recipients = {actors[rng() % actors.size()]};
+    m.place = places[rng() % places.size()];
+    const int day = 1 + static_cast<int>(rng() % 28);
+    m.when = rng() % 10 == 0 ? InMonth(2024, 3) : OnDay(2024, 3, day);
+    if (rng() % 15 == 0) m.when = MentionTime();
+    m.fingerprint = TextFingerprint(absl::StrCat("text ", rng() % 50));
+    m.seen_micros = static_cast<std::int64_t>(i);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+TEST(EventGrouper, OrderIndependentEventIds) {
+  const std::vector<Mention> mentions = Generated(7);
+  std::map<std::string, std::string> reference;
+  std::map<std::string, Corroboration> ref_corr;
+  std::mt19937 rng(42);
+  std::vector<std::size_t> order(mentions.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int perm = 0; perm < 20; ++perm) {
+    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
+    EventGrouper g;
+    for (std::size_t i : order) g.Add(mentions[i]);
+    std::map<std::string, std::string> got;
+    for (const Mention& m : mentions) got[m.mention_id] = *g.EventOf(m.mention_id);
+    if (perm == 0) {
+      reference = got;
+      // Not trivial: some events have several mentions, and not all one.
+      EXPECT_GT(g.event_count(), 10u);
+      EXPECT_LT(g.event_count(), mentions.size());
+      for (const std::string& id : g.EventIds()) ref_corr[id] = *g.CorroborationOf(id);
+    } else {
+      ASSERT_EQ(got, reference) << "permutation " << perm;
+      for (const std::string& id : g.EventIds()) {
+        const Corroboration c = *g.CorroborationOf(id);
+        EXPECT_EQ(c.independent_outlets, ref_corr[id].independent_outlets);
+        EXPECT_EQ(c.mentions, ref_corr[id].mentions);
+      }
+    }
+  }
+  // And the groups are exactly the connected components of Compatible().
+  std::vector<int> comp(mentions.size());
+  for (std::size_t i = 0; i < comp.size(); ++i) comp[i] = static_cast<int>(i);
+  std::function<int(int)> find = [&](int x) { return comp[x] == x ? x : comp[x] = find(comp[x]); };
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      if (Compatible(mentions[i], mentions[j])) comp[find(static_cast<int>(i))] = find(static_cast<int>(j));
+    }
+  }
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      EXPECT_EQ(find(static_cast<int>(i)) == find(static_cast<int>(j)),
+                reference[mentions[i].mention_id] == reference[mentions[j].mention_id]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace newsevents::query::identity
