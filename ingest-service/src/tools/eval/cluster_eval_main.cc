@@ -2,6 +2,7 @@
 // events matches labelled real-world events.
 //
 //   newsevents-cluster-eval --news_cluster DIR [--resources DIR] [--show N]
+//                           [--misses N]
 //
 // DIR holds Giveme5W1H news_cluster JSON files, each an article labelled with
 // the event it reports (newsCluster's EventId; an object, or its Python-style
@@ -16,8 +17,9 @@
 // bound ("by the publication day") is closed by the grouper's options.
 //
 // Prints pairwise and B-cubed precision/recall/F1 against the labels, with
-// two baselines (every article alone; all articles in one group), and N
-// predicted groups with their titles for a hand spot-check.
+// two baselines (every article alone; all articles in one group), the N
+// largest predicted groups with their titles for a hand spot-check (--show,
+// default 20), and gold events split over several groups (--misses).
 #include <algorithm>
 #include <cstdio>
 #include <cctype>
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "ingest/document/document.h"
@@ -209,7 +212,7 @@ void PrintScores(const char* name, const Scores& s) {
               name, s.pp, s.pr, s.pf, s.tp, s.fp, s.fn, s.bp, s.br, s.bf);
 }
 
-int Run(const Extractor& ex, const std::string& dir, int show) {
+int Run(const Extractor& ex, const std::string& dir, int show, int misses) {
   std::vector<std::filesystem::path> files;
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     if (f.path().extension() == ".json") files.push_back(f.path());
@@ -251,7 +254,15 @@ int Run(const Extractor& ex, const std::string& dir, int show) {
     } else {
       mentions.push_back(ToMention(*e, a.id, a.outlet, *doc.published));
       a.group = mentions.back().mention_id;  // replaced by the event id below
-      a.summary = absl::StrCat(ingest::EventTypeName(e->type), " ", e->summary);
+      const identity::Mention& m = mentions.back();
+      auto day = [](const std::optional<std::int64_t>& t) {
+        return t ? absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(*t), absl::UTCTimeZone())
+                 : std::string("open");
+      };
+      a.summary = absl::StrCat(ingest::EventTypeName(e->type), " [", absl::StrJoin(m.actors, ","),
+                               " > ", absl::StrJoin(m.recipients, ","), " @", m.place.id, " ",
+                               day(m.when.start_micros), "..", day(m.when.end_micros), "] ",
+                               e->summary);
     }
     articles.push_back(std::move(a));
   }
@@ -286,15 +297,20 @@ int Run(const Extractor& ex, const std::string& dir, int show) {
   PrintScores("baseline: every alone", Score(gold, singles));
   PrintScores("baseline: all in one", Score(gold, one));
 
-  // Spot-check: the largest multi-article groups first, then by id.
+  // Spot-check: the largest groups first (then by id; articles without an
+  // event last).
   std::map<std::string, std::vector<const Article*>> members;
   for (const Article& a : articles) members[a.group].push_back(&a);
   std::vector<std::pair<std::string, std::vector<const Article*>>> multi;
-  for (auto& [g, v] : members) {
-    if (v.size() > 1) multi.emplace_back(g, v);
-  }
+  for (auto& [g, v] : members) multi.emplace_back(g, v);
   std::stable_sort(multi.begin(), multi.end(),
-                   [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+                   [](const auto& a, const auto& b) {
+                     if (a.second.size() != b.second.size()) {
+                       return a.second.size() > b.second.size();
+                     }
+                     // Groups with an event before articles without one.
+                     return a.first.rfind("alone:", 0) != 0 && b.first.rfind("alone:", 0) == 0;
+                   });
   for (int i = 0; i < show && i < static_cast<int>(multi.size()); ++i) {
     const auto& [g, v] = multi[i];
     std::set<int> labels;
@@ -306,6 +322,23 @@ int Run(const Extractor& ex, const std::string& dir, int show) {
                   a->title.substr(0, 100).c_str(), a->summary.substr(0, 110).c_str());
     }
   }
+  // Misses: gold events split over several predicted groups.
+  std::map<int, std::vector<const Article*>> by_gold;
+  for (const Article& a : articles) by_gold[a.gold].push_back(&a);
+  int shown = 0;
+  for (const auto& [g, v] : by_gold) {
+    if (shown >= misses) break;
+    std::set<std::string> parts;
+    for (const Article* a : v) parts.insert(a->group);
+    if (parts.size() < 2) continue;
+    ++shown;
+    std::printf("\n[miss] gold=%d split over %zu groups\n", g, parts.size());
+    for (const Article* a : v) {
+      std::printf("    %-20s %-28s %s\n      -> %s\n", a->group.substr(0, 20).c_str(),
+                  a->outlet.substr(0, 28).c_str(), a->title.substr(0, 90).c_str(),
+                  a->summary.substr(0, 150).c_str());
+    }
+  }
   return 0;
 }
 
@@ -315,12 +348,13 @@ int Run(const Extractor& ex, const std::string& dir, int show) {
 int main(int argc, char** argv) {
   std::string resources = NEWSEVENTS_DEFAULT_RESOURCES;
   std::string dir;
-  int show = 20;
+  int show = 20, misses = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--resources") resources = v;
     else if (k == "--news_cluster") dir = v;
     else if (k == "--show") show = std::atoi(v.c_str());
+    else if (k == "--misses") misses = std::atoi(v.c_str());
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
@@ -328,7 +362,8 @@ int main(int argc, char** argv) {
   }
   if (dir.empty()) {
     std::fprintf(stderr,
-                 "usage: newsevents-cluster-eval --news_cluster DIR [--resources DIR] [--show N]\n");
+                 "usage: newsevents-cluster-eval --news_cluster DIR [--resources DIR] [--show N] "
+                 "[--misses N]\n");
     return 2;
   }
   auto ex = newsevents::ingest::Extractor::Create(resources);
@@ -336,5 +371,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(ex.status().message()).c_str());
     return 1;
   }
-  return newsevents::tools::Run(**ex, dir, show);
+  return newsevents::tools::Run(**ex, dir, show, misses);
 }

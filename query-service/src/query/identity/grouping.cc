@@ -86,44 +86,78 @@ class Interner {
 
 // A mention in the compact form the grouper keeps and compares.
 struct Rec {
+  // Hot: what the candidate check reads.
+  std::uint32_t parent = 0;  // union-find
   std::int32_t type = 0;
   std::uint8_t modality = 0;
   std::uint8_t level = 0;
   bool has_coordinates = false;
   bool timed = false;
   std::uint32_t mode = 0;
-  std::uint32_t article = 0;
-  std::uint32_t outlet = 0;
+  // Fixed 64-bit hash of the article id (0 = none), compared for equality
+  // only: a false match needs a 64-bit collision between two article ids.
+  std::uint64_t article = 0;
   std::uint32_t place = 0;
   std::uint32_t admin1 = 0;
   std::uint32_t country = 0;
   float latitude = 0, longitude = 0;
   std::int64_t start = kOpenStart, end = kOpenEnd;
-  std::vector<std::uint32_t> actors, recipients;  // sorted, unique
+  // Participants: actors then recipients, each run sorted and unique; inline
+  // when there are at most kInline of them, else in the shared pool at `off`.
+  std::uint32_t off = 0;
+  std::uint16_t n_actors = 0, n_recipients = 0;
+  static constexpr int kInline = 3;
+  std::uint32_t inline_ids[kInline] = {0, 0, 0};
+  // Cold: corroboration only.
+  std::uint32_t outlet = 0;
   std::uint64_t fingerprint = 0;
   std::int64_t seen = 0;
 };
 
-std::vector<std::uint32_t> InternSet(Interner& in, const std::vector<std::string>& ids) {
-  std::vector<std::uint32_t> out;
-  out.reserve(ids.size());
+// Appends the sorted, unique interned ids to `pool`; returns how many.
+std::uint16_t InternSet(Interner& in, const std::vector<std::string>& ids,
+                        std::vector<std::uint32_t>& pool) {
+  const std::size_t begin = pool.size();
   for (const std::string& s : ids) {
-    if (!s.empty()) out.push_back(in.Id(s));
+    if (!s.empty() && pool.size() - begin < 0xffff) pool.push_back(in.Id(s));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  std::sort(pool.begin() + static_cast<std::ptrdiff_t>(begin), pool.end());
+  pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(begin), pool.end()),
+             pool.end());
+  return static_cast<std::uint16_t>(pool.size() - begin);
 }
 
-Rec Normalize(Interner& in, const Mention& m, const GroupingOptions& o) {
+struct Ids {
+  const std::uint32_t* p;
+  std::size_t n;
+  bool empty() const { return n == 0; }
+  const std::uint32_t* begin() const { return p; }
+  const std::uint32_t* end() const { return p + n; }
+  bool operator==(const Ids& o) const { return n == o.n && std::equal(p, p + n, o.p); }
+};
+const std::uint32_t* Participants(const Rec& r, const std::uint32_t* pool) {
+  return r.n_actors + r.n_recipients <= Rec::kInline ? r.inline_ids : pool + r.off;
+}
+Ids Actors(const Rec& r, const std::uint32_t* pool) { return {Participants(r, pool), r.n_actors}; }
+Ids Recipients(const Rec& r, const std::uint32_t* pool) {
+  return {Participants(r, pool) + r.n_actors, r.n_recipients};
+}
+
+Rec Normalize(Interner& in, std::vector<std::uint32_t>& pool, const Mention& m,
+              const GroupingOptions& o) {
   Rec r;
   r.type = m.event_type;
   r.modality = static_cast<std::uint8_t>(m.modality);
   r.mode = in.Id(m.mode);
-  r.article = in.Id(m.article_id);
+  r.article = m.article_id.empty() ? 0 : (StableHash(m.article_id, 3) | 1);
   r.outlet = in.Id(m.outlet);
-  r.actors = InternSet(in, m.actors);
-  r.recipients = InternSet(in, m.recipients);
+  r.off = static_cast<std::uint32_t>(pool.size());
+  r.n_actors = InternSet(in, m.actors, pool);
+  r.n_recipients = InternSet(in, m.recipients, pool);
+  if (r.n_actors + r.n_recipients <= Rec::kInline) {
+    std::copy(pool.begin() + r.off, pool.end(), r.inline_ids);
+    pool.resize(r.off);
+  }
   const MentionPlace& p = m.place;
   if (!p.empty()) {
     r.place = in.Id(p.id);
@@ -156,7 +190,7 @@ Rec Normalize(Interner& in, const Mention& m, const GroupingOptions& o) {
   return r;
 }
 
-bool Intersects(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+bool Intersects(const Ids& a, const Ids& b) {
   auto i = a.begin(), j = b.begin();
   while (i != a.end() && j != b.end()) {
     if (*i == *j) return true;
@@ -193,24 +227,25 @@ bool TimesCompatible(const Rec& a, const Rec& b, std::int64_t tolerance) {
   return as < b.end && b.start < ae;
 }
 
-bool RecCompatible(const Rec& a, const Rec& b, const GroupingOptions& o) {
+bool RecCompatible(const Rec& a, const Rec& b, const std::uint32_t* pool,
+                   const GroupingOptions& o) {
   if (a.type != b.type) return false;
   if (a.mode != 0 && b.mode != 0 && a.mode != b.mode) return false;
   if (a.modality != 0 && b.modality != 0 && a.modality != b.modality) return false;
-  if (!a.actors.empty() && !b.actors.empty() && !Intersects(a.actors, b.actors)) return false;
-  if (!a.recipients.empty() && !b.recipients.empty() && !Intersects(a.recipients, b.recipients)) {
-    return false;
-  }
-  if (!Intersects(a.actors, b.actors) && !Intersects(a.recipients, b.recipients) &&
-      !Intersects(a.actors, b.recipients) && !Intersects(a.recipients, b.actors)) {
+  if (!TimesCompatible(a, b, o.time_tolerance_micros)) return false;
+  const Ids aa = Actors(a, pool), ar = Recipients(a, pool);
+  const Ids ba = Actors(b, pool), br = Recipients(b, pool);
+  const bool shared_actor = Intersects(aa, ba), shared_recipient = Intersects(ar, br);
+  if (!aa.empty() && !ba.empty() && !shared_actor) return false;
+  if (!ar.empty() && !br.empty() && !shared_recipient) return false;
+  if (!shared_actor && !shared_recipient && !Intersects(aa, br) && !Intersects(ar, ba)) {
     return false;
   }
   if (a.article != 0 && a.article == b.article) {
-    return a.actors == b.actors && a.recipients == b.recipients && a.place == b.place &&
+    return aa == ba && ar == br && a.place == b.place &&
            a.timed == b.timed && a.start == b.start && a.end == b.end;
   }
-  if (!PlacesCompatible(a, b, o.max_distance_km)) return false;
-  return TimesCompatible(a, b, o.time_tolerance_micros);
+  return PlacesCompatible(a, b, o.max_distance_km);
 }
 
 std::uint64_t BlockKey(std::int32_t type, std::uint32_t participant, std::int64_t day) {
@@ -274,18 +309,19 @@ std::string EventIdFor(absl::string_view smallest_mention_id) {
 
 bool Compatible(const Mention& a, const Mention& b, const GroupingOptions& options) {
   Interner in;
-  const Rec ra = Normalize(in, a, options);
-  const Rec rb = Normalize(in, b, options);
-  return RecCompatible(ra, rb, options);
+  std::vector<std::uint32_t> pool;
+  const Rec ra = Normalize(in, pool, a, options);
+  const Rec rb = Normalize(in, pool, b, options);
+  return RecCompatible(ra, rb, pool.data(), options);
 }
 
 struct EventGrouper::Impl {
   GroupingOptions options;
   Interner interner;
   std::vector<Rec> recs;
+  std::vector<std::uint32_t> pool;  // participants of every mention
   std::vector<std::string> ids;  // mention ids, by index
   absl::flat_hash_map<std::string, std::uint32_t> index_of;
-  std::vector<std::uint32_t> parent;
   // Valid at roots only.
   struct Group {
     std::uint32_t min_member = 0;
@@ -294,26 +330,26 @@ struct EventGrouper::Impl {
   };
   absl::flat_hash_map<std::uint32_t, Group> groups;     // by root
   absl::flat_hash_map<std::string, std::uint32_t> root_of_event;
-  // Block postings: newest-first linked lists in one vector.
-  struct Posting {
-    std::uint32_t mention;
+  // Block postings: per key, a newest-first linked list of chunks of up to
+  // six mentions, all chunks in one vector.
+  struct Chunk {
+    std::uint32_t mentions[6];
+    std::uint32_t count;
     std::uint32_t next;  // kNone ends the list
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
   absl::flat_hash_map<std::uint64_t, std::uint32_t> heads;
-  std::vector<Posting> postings;
+  std::vector<Chunk> chunks;
   std::vector<std::uint32_t> scratch;
-  std::vector<std::uint32_t> visited;  // stamp per mention
-  std::uint32_t stamp = 0;
 
   std::uint32_t Find(std::uint32_t x) const {
-    while (parent[x] != x) x = parent[x];
+    while (recs[x].parent != x) x = recs[x].parent;
     return x;
   }
   std::uint32_t FindCompress(std::uint32_t x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
+    while (recs[x].parent != x) {
+      recs[x].parent = recs[recs[x].parent].parent;
+      x = recs[x].parent;
     }
     return x;
   }
@@ -358,9 +394,10 @@ struct EventGrouper::Impl {
         f(BlockKey(r.type, p, kAllDay));
       }
     };
-    for (std::uint32_t p : r.actors) emit(p);
-    for (std::uint32_t p : r.recipients) {
-      if (!std::binary_search(r.actors.begin(), r.actors.end(), p)) emit(p);
+    const Ids actors = Actors(r, pool.data());
+    for (std::uint32_t p : actors) emit(p);
+    for (std::uint32_t p : Recipients(r, pool.data())) {
+      if (!std::binary_search(actors.begin(), actors.end(), p)) emit(p);
     }
   }
 
@@ -380,39 +417,40 @@ AddResult EventGrouper::Add(const Mention& mention) {
     result.change = Change::kUnchanged;
     return result;
   }
-  Rec rec = Normalize(s.interner, mention, s.options);
+  Rec rec = Normalize(s.interner, s.pool, mention, s.options);
   // Candidates from the blocks, deduplicated.
   s.scratch.clear();
-  if (++s.stamp == 0) {
-    std::fill(s.visited.begin(), s.visited.end(), 0);
-    s.stamp = 1;
-  }
   s.ForEachKey(rec, /*index=*/false, [&](std::uint64_t key) {
     auto it = s.heads.find(key);
     if (it == s.heads.end()) return;
-    for (std::uint32_t at = it->second; at != Impl::kNone; at = s.postings[at].next) {
-      const std::uint32_t m = s.postings[at].mention;
-      if (s.visited[m] == s.stamp) continue;
-      s.visited[m] = s.stamp;
-      s.scratch.push_back(m);
+    for (std::uint32_t at = it->second; at != Impl::kNone; at = s.chunks[at].next) {
+      const Impl::Chunk& c = s.chunks[at];
+      s.scratch.insert(s.scratch.end(), c.mentions, c.mentions + c.count);
     }
   });
+  std::sort(s.scratch.begin(), s.scratch.end());
+  s.scratch.erase(std::unique(s.scratch.begin(), s.scratch.end()), s.scratch.end());
   std::vector<std::uint32_t> roots;
   for (std::uint32_t c : s.scratch) {
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
-    if (RecCompatible(rec, s.recs[c], s.options)) roots.push_back(r);
+    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options)) roots.push_back(r);
   }
 
   const auto self = static_cast<std::uint32_t>(s.recs.size());
   s.index_of.emplace(mention.mention_id, self);
   s.ids.push_back(mention.mention_id);
-  s.parent.push_back(self);
-  s.visited.push_back(0);
+  rec.parent = self;
   s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) {
     auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
-    s.postings.push_back({self, it->second});
-    it->second = static_cast<std::uint32_t>(s.postings.size() - 1);
+    if (it->second == Impl::kNone || s.chunks[it->second].count == 6) {
+      Impl::Chunk c{};
+      c.next = it->second;
+      s.chunks.push_back(c);
+      it->second = static_cast<std::uint32_t>(s.chunks.size() - 1);
+    }
+    Impl::Chunk& c = s.chunks[it->second];
+    c.mentions[c.count++] = self;
   });
   s.recs.push_back(std::move(rec));
 
@@ -440,11 +478,11 @@ AddResult EventGrouper::Add(const Mention& mention) {
     Impl::Group& from = s.groups.at(r);
     into.members.insert(into.members.end(), from.members.begin(), from.members.end());
     if (s.ids[from.min_member] < s.ids[into.min_member]) into.min_member = from.min_member;
-    s.parent[r] = big;
+    s.recs[r].parent = big;
     s.groups.erase(r);
   }
   into.members.push_back(self);
-  s.parent[self] = big;
+  s.recs[self].parent = big;
   if (s.ids[self] < s.ids[into.min_member]) into.min_member = self;
   into.event_id = s.IdOf(into);
   for (const std::string& id : old_ids) {
@@ -486,7 +524,8 @@ std::optional<Corroboration> EventGrouper::CorroborationOf(absl::string_view eve
   });
   Corroboration c;
   c.mentions = static_cast<std::int64_t>(ms.size());
-  absl::flat_hash_set<std::uint32_t> articles, outlets, independent;
+  absl::flat_hash_set<std::uint64_t> articles;
+  absl::flat_hash_set<std::uint32_t> outlets, independent;
   // Hamming distance <= 3 over four 16-bit bands: at least one band is equal
   // (pigeonhole), so earlier texts are found through the band index.
   absl::flat_hash_map<std::uint64_t, std::vector<std::uint32_t>> bands;

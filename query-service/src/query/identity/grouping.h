@@ -200,10 +200,12 @@ class EventGrouper {
   EventGrouper& operator=(const EventGrouper&) = delete;
 
   // Adds one mention and links it to every earlier compatible mention.
-  // Amortized cost: a few hash lookups per (participant, day) of the mention
-  // plus one compatibility check per candidate sharing its type, a
-  // participant and a day (or the participant, when either time is open or
-  // longer than about a year).
+  // Cost: a few hash lookups per participant (one per day the widened
+  // interval touches, one per 32-day bucket, one wide list) plus one
+  // compatibility check per candidate that shares the mention's type and a
+  // participant and whose time block meets its interval. A mention without
+  // time, or with one longer than about a year, checks every mention sharing
+  // its type and a participant.
   AddResult Add(const Mention& mention);
 
   // The event a mention belongs to; nullopt if the mention is unknown.
