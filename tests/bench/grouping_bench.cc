@@ -88,17 +88,21 @@ std::vector<Mention> Generate(int n) {
 
 void BM_Insert(benchmark::State& state) {
   const std::vector<Mention> mentions = Generate(static_cast<int>(state.range(0)));
-  std::size_t events = 0;
+  std::size_t events = 0, largest = 0;
   for (auto _ : state) {
     EventGrouper g;
     for (const Mention& m : mentions) benchmark::DoNotOptimize(g.Add(m));
+    state.PauseTiming();
     events = g.event_count();
+    for (const std::string& id : g.EventIds()) largest = std::max(largest, g.MentionsOf(id).size());
+    state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(mentions.size()));
   state.counters["mentions/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * static_cast<double>(mentions.size()),
       benchmark::Counter::kIsRate);
   state.counters["events"] = static_cast<double>(events);
+  state.counters["largest_event"] = static_cast<double>(largest);
 }
 BENCHMARK(BM_Insert)->Arg(100000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
 

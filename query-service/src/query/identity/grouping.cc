@@ -340,7 +340,8 @@ struct EventGrouper::Impl {
   static constexpr std::uint32_t kNone = 0xffffffffu;
   absl::flat_hash_map<std::uint64_t, std::uint32_t> heads;
   std::vector<Chunk> chunks;
-  std::vector<std::uint32_t> scratch;
+  std::vector<std::uint32_t> scratch;  // candidates of the mention being added
+  std::vector<std::uint32_t> roots;    // the groups it links to
 
   std::uint32_t Find(std::uint32_t x) const {
     while (recs[x].parent != x) x = recs[x].parent;
@@ -430,7 +431,8 @@ AddResult EventGrouper::Add(const Mention& mention) {
   });
   std::sort(s.scratch.begin(), s.scratch.end());
   s.scratch.erase(std::unique(s.scratch.begin(), s.scratch.end()), s.scratch.end());
-  std::vector<std::uint32_t> roots;
+  std::vector<std::uint32_t>& roots = s.roots;
+  roots.clear();
   for (std::uint32_t c : s.scratch) {
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
