@@ -15,11 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "newsevents/v1/ingest_service.grpc.pb.h"
 #include "newsevents/v1/query_service.grpc.pb.h"
+#include "tests/testing/grpc_probes.h"
 #include "tests/testing/server_process.h"
 
 namespace newsevents {
@@ -248,42 +248,14 @@ TEST_F(PairTest, BadInputGetsSpecificStatuses) {
   EXPECT_THAT(s.error_message(), HasSubstr("page_token"));
 }
 
-// Lists services through the reflection protocol, as grpcurl does.
+// Reflection as grpcurl uses it, on a plaintext channel to `address`.
 std::set<std::string> ListServices(const std::string& address) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(
+  return testing::ReflectedServices(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  auto ctx = Context();
-  auto stream = stub->ServerReflectionInfo(ctx.get());
-  grpc::reflection::v1alpha::ServerReflectionRequest request;
-  request.set_list_services("");
-  stream->Write(request);
-  stream->WritesDone();
-  std::set<std::string> names;
-  grpc::reflection::v1alpha::ServerReflectionResponse response;
-  while (stream->Read(&response)) {
-    for (const auto& s : response.list_services_response().service()) names.insert(s.name());
-  }
-  stream->Finish();
-  return names;
 }
-
-// Resolves a symbol through reflection; true when a descriptor came back.
 bool DescribesSymbol(const std::string& address, const std::string& symbol) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  auto ctx = Context();
-  auto stream = stub->ServerReflectionInfo(ctx.get());
-  grpc::reflection::v1alpha::ServerReflectionRequest request;
-  request.set_file_containing_symbol(symbol);
-  stream->Write(request);
-  stream->WritesDone();
-  bool found = false;
-  grpc::reflection::v1alpha::ServerReflectionResponse response;
-  while (stream->Read(&response)) {
-    found = found || response.file_descriptor_response().file_descriptor_proto_size() > 0;
-  }
-  stream->Finish();
-  return found;
+  return testing::ReflectionDescribes(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), symbol);
 }
 
 TEST_F(PairTest, ReflectionDescribesEveryServiceOnBothServers) {

@@ -17,13 +17,12 @@
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "newsevents/v1/ingest_service.grpc.pb.h"
 #include "newsevents/v1/query_service.grpc.pb.h"
+#include "tests/testing/grpc_probes.h"
 #include "tests/testing/server_process.h"
 
 namespace newsevents {
@@ -102,28 +101,11 @@ std::string Path(const google::protobuf::MethodDescriptor* m) {
 }
 
 bool Serving(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::health::v1::HealthCheckResponse response;
-  grpc::Status s = stub->Check(Context(/*token=*/"", 10).get(),
-                               grpc::health::v1::HealthCheckRequest(), &response);
-  return s.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  return testing::HealthServing(channel);
 }
 
 std::set<std::string> ListServices(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
-  auto ctx = Context();
-  auto stream = stub->ServerReflectionInfo(ctx.get());
-  grpc::reflection::v1alpha::ServerReflectionRequest request;
-  request.set_list_services("");
-  stream->Write(request);
-  stream->WritesDone();
-  std::set<std::string> names;
-  grpc::reflection::v1alpha::ServerReflectionResponse response;
-  while (stream->Read(&response)) {
-    for (const auto& s : response.list_services_response().service()) names.insert(s.name());
-  }
-  stream->Finish();
-  return names;
+  return testing::ReflectedServices(channel);
 }
 
 // Exit code of `binary --health_check` against `port` with `flags`.
