@@ -96,6 +96,10 @@ enum Flags : std::uint8_t {
   kOpenEnd = 2,
   kHasStart = 4,
   kHasEnd = 8,
+  // The start equals the lo column, the end the hi column (the usual case):
+  // not written again.
+  kStartIsLo = 16,
+  kEndIsHi = 32,
 };
 
 }  // namespace
@@ -133,10 +137,13 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   }
   w.Bytes(r.summary);
   w.U8(static_cast<std::uint8_t>(r.granularity));
+  const bool start_is_lo = r.start != kNoTime && r.start == r.lo;
+  const bool end_is_hi = r.end != kNoTime && r.end == r.hi;
   w.U8((r.open_start ? kOpenStart : 0) | (r.open_end ? kOpenEnd : 0) |
-       (r.start != kNoTime ? kHasStart : 0) | (r.end != kNoTime ? kHasEnd : 0));
-  if (r.start != kNoTime) w.Signed(r.start);
-  if (r.end != kNoTime) w.Signed(r.end);
+       (r.start != kNoTime ? kHasStart : 0) | (r.end != kNoTime ? kHasEnd : 0) |
+       (start_is_lo ? kStartIsLo : 0) | (end_is_hi ? kEndIsHi : 0));
+  if (r.start != kNoTime && !start_is_lo) w.Signed(r.start);
+  if (r.end != kNoTime && !end_is_hi) w.Signed(r.end);
   w.Varint(r.time_text);
   w.Varint(r.place_text);
   for (const MentionRec& m : r.mentions) w.MentionTail(m);
@@ -207,8 +214,8 @@ EventRec EventTable::Get(std::uint32_t i) const {
   const std::uint8_t flags = in.U8();
   r.open_start = (flags & kOpenStart) != 0;
   r.open_end = (flags & kOpenEnd) != 0;
-  if (flags & kHasStart) r.start = in.Signed();
-  if (flags & kHasEnd) r.end = in.Signed();
+  if (flags & kHasStart) r.start = (flags & kStartIsLo) ? lo_[i] : in.Signed();
+  if (flags & kHasEnd) r.end = (flags & kEndIsHi) ? hi_[i] : in.Signed();
   r.time_text = in.U32();
   r.place_text = in.U32();
   for (std::uint32_t j = mentions_begin(i); j < mentions_end(i); ++j) {
