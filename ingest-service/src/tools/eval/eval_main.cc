@@ -400,22 +400,34 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
   std::printf("  %-22s %.3f\n", "rows with an event", n ? static_cast<double>(with_event) / n : 0);
 }
 
-void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
-  int articles = 0, art_ok = 0, phrases = 0, phrase_found = 0, phrase_ok = 0;
-  int shown = 0;
+// The .json files in `dir`, in name order (Giveme5W1H keeps one article
+// per file).
+std::vector<std::filesystem::path> JsonFiles(const std::string& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     if (f.path().extension() == ".json") files.push_back(f.path());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A Giveme5W1H article's date_publish, or "" when it has none.
+std::string PublishDate(const rapidjson::Document& d) {
+  return d.HasMember("date_publish") && d["date_publish"].IsString()
+             ? d["date_publish"].GetString()
+             : "";
+}
+
+void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
+  int articles = 0, art_ok = 0, phrases = 0, phrase_found = 0, phrase_ok = 0;
+  int shown = 0;
+  const std::vector<std::filesystem::path> files = JsonFiles(dir);
   for (const auto& path : files) {
     rapidjson::Document d;
     const std::string text = ReadFile(path.string());
     d.Parse(text.c_str());
     if (!d.IsObject() || !d.HasMember("text") || !d["text"].IsString()) continue;
-    const std::string date = d.HasMember("date_publish") && d["date_publish"].IsString()
-                                 ? d["date_publish"].GetString()
-                                 : "";
+    const std::string date = PublishDate(d);
     std::string body;
     if (d.HasMember("description") && d["description"].IsString()) {
       body = absl::StrCat(d["description"].GetString(), "\n\n");
@@ -528,11 +540,7 @@ void Dump(const Extractor& ex, const std::string& path) {
 // The shape of the extractor's output on real articles (Giveme5W1H-style
 // JSON files in `dir`): what the query store's benchmark generator models.
 void Shape(const Extractor& ex, const std::string& dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    if (f.path().extension() == ".json") files.push_back(f.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = JsonFiles(dir);
   int articles = 0, events = 0, sentences = 0, mentions = 0, figures = 0, places = 0;
   int times = 0, sources = 0, quotes = 0;
   double body_bytes = 0, sentence_bytes = 0, distinct_sentence_bytes = 0, summary_bytes = 0;
@@ -542,9 +550,7 @@ void Shape(const Extractor& ex, const std::string& dir) {
     const std::string text = ReadFile(path.string());
     d.Parse(text.c_str());
     if (!d.IsObject() || !d.HasMember("text") || !d["text"].IsString()) continue;
-    const std::string date = d.HasMember("date_publish") && d["date_publish"].IsString()
-                                 ? d["date_publish"].GetString()
-                                 : "";
+    const std::string date = PublishDate(d);
     const ingest::Document doc = MakeDoc(d["text"].GetString(), date);
     const Extraction x = ex.Extract(doc, "shape");
     ++articles;
