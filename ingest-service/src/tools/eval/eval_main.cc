@@ -411,6 +411,14 @@ std::vector<std::filesystem::path> JsonFiles(const std::string& dir) {
   return files;
 }
 
+// Parses a Giveme5W1H article file into *d; false when it is not an
+// object with a "text" string.
+bool ReadArticle(const std::filesystem::path& path, rapidjson::Document* d) {
+  const std::string text = ReadFile(path.string());
+  d->Parse(text.c_str());
+  return d->IsObject() && d->HasMember("text") && (*d)["text"].IsString();
+}
+
 // A Giveme5W1H article's date_publish, or "" when it has none.
 std::string PublishDate(const rapidjson::Document& d) {
   return d.HasMember("date_publish") && d["date_publish"].IsString()
@@ -424,9 +432,7 @@ void EvalGiveme(const Extractor& ex, const std::string& dir, int errors) {
   const std::vector<std::filesystem::path> files = JsonFiles(dir);
   for (const auto& path : files) {
     rapidjson::Document d;
-    const std::string text = ReadFile(path.string());
-    d.Parse(text.c_str());
-    if (!d.IsObject() || !d.HasMember("text") || !d["text"].IsString()) continue;
+    if (!ReadArticle(path, &d)) continue;
     const std::string date = PublishDate(d);
     std::string body;
     if (d.HasMember("description") && d["description"].IsString()) {
@@ -547,9 +553,7 @@ void Shape(const Extractor& ex, const std::string& dir) {
   std::map<int, int> per_article;
   for (const auto& path : files) {
     rapidjson::Document d;
-    const std::string text = ReadFile(path.string());
-    d.Parse(text.c_str());
-    if (!d.IsObject() || !d.HasMember("text") || !d["text"].IsString()) continue;
+    if (!ReadArticle(path, &d)) continue;
     const std::string date = PublishDate(d);
     const ingest::Document doc = MakeDoc(d["text"].GetString(), date);
     const Extraction x = ex.Extract(doc, "shape");
