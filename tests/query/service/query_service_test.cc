@@ -182,6 +182,7 @@ TEST_F(QueryServiceTest, ListEventsPagesThroughAnAdmin1Region) {
   v1::ListEventsRequest list;
   list.mutable_filter()->add_place_ids("iso:RU-KRS");
   list.set_page_size(3);
+  list.set_mentions(true);
   std::vector<std::string> ids;
   for (int pages = 0; pages < 10; ++pages) {
     v1::ListEventsResponse response;
@@ -253,6 +254,7 @@ TEST_F(QueryServiceTest, ListEventsWithoutTheCache) {
   Append(KurskRequest());
   v1::ListEventsRequest list;
   list.set_page_size(4);
+  list.set_mentions(true);
   v1::ListEventsResponse response;
   ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &response).ok());
   EXPECT_EQ(response.events_size(), 4);
@@ -293,6 +295,7 @@ TEST_F(QueryServiceTest, AggregateEventsKeepsSourcesSideBySide) {
   request.mutable_filter()->add_recipient_ids("force:prk-military");
   request.mutable_filter()->add_types(v1::EVENT_TYPE_OUTCOME);
   request.add_group_by(v1::GROUP_BY_SOURCE);
+  request.set_count_mentions(true);
   v1::AggregateEventsResponse response;
   grpc::Status s = stub_->AggregateEvents(Context().get(), request, &response);
   ASSERT_TRUE(s.ok()) << s.error_message();

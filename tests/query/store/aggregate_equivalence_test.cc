@@ -336,6 +336,7 @@ class AggregateEquivalenceTest : public ::testing::Test {
   std::vector<Event> Matches(const EventFilter& f) {
     ListEventsQuery q;
     q.filter = f;
+    q.mentions = true;
     q.order_by = OrderBy::kIngestTimeAsc;  // = revision order
     q.page_size = kMaxPageSize;
     std::vector<Event> out;
@@ -350,25 +351,53 @@ class AggregateEquivalenceTest : public ::testing::Test {
     return out;
   }
 
+  // One mention per event: its first matching one, with, kind by kind, the
+  // figures of the first matching mention that has figures of that kind.
+  static std::vector<Event> Events(const std::vector<Event>& mentions) {
+    std::vector<Event> out;
+    std::map<std::string, std::pair<std::size_t, std::set<FigureKind>>> lead;
+    for (const Event& m : mentions) {  // revision order
+      auto [it, first] = lead.try_emplace(m.identity.event_id);
+      if (first) {
+        it->second.first = out.size();
+        out.push_back(m);
+        for (const Figure& fig : m.figures) it->second.second.insert(fig.kind);
+        continue;
+      }
+      Event& e = out[it->second.first];
+      std::set<FigureKind> added;
+      for (const Figure& fig : m.figures) {
+        if (it->second.second.contains(fig.kind)) continue;
+        e.figures.push_back(fig);
+        added.insert(fig.kind);
+      }
+      it->second.second.insert(added.begin(), added.end());
+    }
+    return out;
+  }
+
   void ExpectSame(const EventFilter& f,
                   const std::vector<std::vector<GroupBy>>& groupings) {
-    const std::vector<Event> matches = Matches(f);
-    for (const std::vector<GroupBy>& group_by : groupings) {
+    const std::vector<Event> mentions = Matches(f);
+    const std::vector<Event> events = Events(mentions);
+    for (const std::vector<GroupBy>& group_by : groupings)
+    for (bool count_mentions : {false, true}) {
       AggregateQuery all;
       all.group_by = group_by;
-      const AggregateResult reference = Reference(matches, all);
+      const AggregateResult reference = Reference(count_mentions ? mentions : events, all);
       for (int top_n : {0, 1, 5}) {
         AggregateQuery q;
         q.filter = f;
         q.group_by = group_by;
         q.top_n = top_n;
+        q.count_mentions = count_mentions;
         auto got = store_.AggregateEvents(q);
         ASSERT_TRUE(got.ok()) << got.status();
         std::string dims;
         for (GroupBy g : group_by)
           absl::StrAppend(&dims, static_cast<int>(g), " ");
         EXPECT_EQ(Describe(*got), Describe(TopN(reference, q)))
-            << "group_by " << dims << "top_n " << top_n;
+            << "group_by " << dims << "top_n " << top_n << " mentions " << count_mentions;
       }
     }
   }
@@ -399,6 +428,9 @@ std::vector<std::vector<GroupBy>> AllPairs() {
 TEST_F(AggregateEquivalenceTest, EnoughData) {
   EXPECT_GT(events_, 2000);
   EXPECT_GT(Matches({}).size(), 1000u);
+  // Some mentions are grouped, some events have figures from several.
+  const std::vector<Event> mentions = Matches({});
+  EXPECT_LT(Events(mentions).size() + 50, mentions.size());
 }
 
 TEST_F(AggregateEquivalenceTest, NoFilterSingles) {

@@ -42,6 +42,8 @@ class EventStoreTest : public ::testing::Test {
   }
   std::vector<std::string> Matching(const EventFilter& filter) {
     ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
+    q.mentions = true;  // the filter engine, mention by mention
     q.filter = filter;
     q.page_size = kMaxPageSize;
     auto page = store_.ListEvents(q);
@@ -80,6 +82,9 @@ TEST_F(EventStoreTest, AppendAssignsRevisionsAndRoundTripsEvents) {
       f.counted.aliases.clear();
       f.source.aliases.clear();
     }
+    // The identity is the grouping's (tested on its own).
+    EXPECT_FALSE(got->identity.event_id.empty());
+    want.identity = got->identity;
     EXPECT_EQ(*got, want) << input[i].id;
   }
 
@@ -115,6 +120,7 @@ TEST_F(EventStoreTest, EventsSharingASentenceEachReturnIt) {
 TEST_F(EventStoreTest, RevisionPagesAndTheOutputEpoch) {
   ASSERT_TRUE(store_.AppendArticle(KurskArticle(), KurskEvents(), KurskQuotes()).ok());
   ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
   q.page_size = 4;
   auto revisions = store_.ListEventRevisions(q);
   auto events = store_.ListEvents(q);
@@ -368,6 +374,7 @@ TEST_F(EventStoreTest, OrdersByEventTimeAndIngestTimeWithRevisionTies) {
   AppendKursk();
   AppendSudzha();
   ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
   q.filter.types = {EventType::kAssault, EventType::kCoerce, EventType::kMobilize};
   q.order_by = OrderBy::kEventTimeDesc;
   EXPECT_THAT(Ids(store_.ListEvents(q)->events),
@@ -422,6 +429,7 @@ TEST_F(EventStoreTest, PagesStayGapFreeWhileEventsArrive) {
   ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 25), {}).ok());
 
   ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
   q.filter.types = {EventType::kProtest};
   q.page_size = 10;
   std::vector<std::string> seen;
@@ -461,6 +469,7 @@ TEST_F(EventStoreTest, RejectsForeignTamperedAndMalformedTokens) {
   a.id = "art_a";
   ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 5), {}).ok());
   ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
   q.page_size = 2;
   auto page = store_.ListEvents(q);
   ASSERT_TRUE(page.ok());
@@ -505,6 +514,7 @@ TEST_F(EventStoreTest, RejectsForeignTamperedAndMalformedTokens) {
 
 TEST_F(EventStoreTest, PageSizeBounds) {
   ListEventsQuery q;
+  q.mentions = true;  // the filter engine, mention by mention
   q.page_size = -1;
   EXPECT_EQ(store_.ListEvents(q).status().code(), absl::StatusCode::kInvalidArgument);
   q.page_size = 1001;
@@ -528,6 +538,7 @@ TEST_F(EventStoreTest, AggregatesFiguresBySourceSideBySide) {
   AppendKursk();
   AppendSudzha();
   AggregateQuery q;
+  q.count_mentions = true;
   q.filter.types = {EventType::kOutcome};
   q.group_by = {GroupBy::kSource};
   auto r = store_.AggregateEvents(q);
@@ -645,6 +656,7 @@ TEST_F(EventStoreTest, AggregatesByTimeBucketsAndType) {
   AppendKursk();
   AppendSudzha();
   AggregateQuery q;
+  q.count_mentions = true;
   q.group_by = {GroupBy::kWeek, GroupBy::kType};
   auto r = store_.AggregateEvents(q);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -684,6 +696,7 @@ TEST_F(EventStoreTest, AggregatesByTimeBucketsAndType) {
   EXPECT_EQ(r->buckets[1].event_count, 2);
 
   q = AggregateQuery{};
+  q.count_mentions = true;
   q.group_by = {GroupBy::kAdmin1, GroupBy::kCountry};
   r = store_.AggregateEvents(q);
   const Bucket* kursk = Find(*r, {"iso:RU-KRS", "RUS"});
@@ -695,6 +708,7 @@ TEST_F(EventStoreTest, AggregatesByTimeBucketsAndType) {
 
 TEST_F(EventStoreTest, RejectsBadGroupings) {
   AggregateQuery q;
+  q.count_mentions = true;
   EXPECT_THAT(store_.AggregateEvents(q).status().message(),
               HasSubstr("group_by: must name one or two dimensions, got 0"));
   q.group_by = {GroupBy::kType, GroupBy::kMode, GroupBy::kDay};

@@ -218,6 +218,18 @@ void EncodeEvent(const store::Event& in, v1::Event* out) {
   if (in.published_at.has_value()) {
     EncodeTime(*in.published_at, out->mutable_published_at());
   }
+  if (!in.identity.event_id.empty()) EncodeIdentity(in.identity, out->mutable_identity());
+}
+
+void EncodeIdentity(const store::EventIdentity& in, v1::EventIdentity* out) {
+  out->set_event_id(in.event_id);
+  v1::Corroboration* c = out->mutable_corroboration();
+  c->set_mentions(in.corroboration.mentions);
+  c->set_articles(in.corroboration.articles);
+  c->set_outlets(in.corroboration.outlets);
+  c->set_independent_outlets(in.corroboration.independent_outlets);
+  EncodeTime(in.corroboration.first_seen, c->mutable_first_seen());
+  EncodeTime(in.corroboration.last_seen, c->mutable_last_seen());
 }
 
 void EncodeQuote(const store::Quote& in, v1::Quote* out) {

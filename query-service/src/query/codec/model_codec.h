@@ -32,7 +32,9 @@ void EncodeEntity(const store::Entity& in, v1::Entity* out);
 void EncodePlace(const store::Place& in, v1::Place* out);
 void EncodeTimeSpan(const store::TimeSpan& in, v1::TimeSpan* out);
 void EncodeFigure(const store::Figure& in, v1::Figure* out);
+// The identity too, when it has an event id.
 void EncodeEvent(const store::Event& in, v1::Event* out);
+void EncodeIdentity(const store::EventIdentity& in, v1::EventIdentity* out);
 void EncodeQuote(const store::Quote& in, v1::Quote* out);
 void EncodeArticle(const store::ArticleInfo& in, v1::ArticleInfo* out);
 

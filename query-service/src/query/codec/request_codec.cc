@@ -370,6 +370,7 @@ absl::StatusOr<store::EventFilter> DecodeFilter(const v1::EventFilter& filter,
   QUERY_RETURN_IF_ERROR(
       ValidateIds(filter.article_ids(), absl::StrCat(f, ".article_ids")));
   QUERY_RETURN_IF_ERROR(ValidateIds(filter.source_ids(), absl::StrCat(f, ".source_ids")));
+  QUERY_RETURN_IF_ERROR(ValidateIds(filter.event_ids(), absl::StrCat(f, ".event_ids")));
   if (filter.entity_names_size() > kMaxFilterValues) {
     return Invalid(absl::StrCat(f, ".entity_names"), "too many values");
   }
@@ -404,6 +405,7 @@ absl::StatusOr<store::EventFilter> DecodeFilter(const v1::EventFilter& filter,
   out.end_time = DecodeTime(filter.has_end_time(), filter.end_time());
   out.article_ids = Strings(filter.article_ids());
   out.source_ids = Strings(filter.source_ids());
+  out.event_ids = Strings(filter.event_ids());
   return out;
 }
 
@@ -432,6 +434,36 @@ absl::StatusOr<store::ListEventsQuery> DecodeListEvents(
     default:
       return Invalid("order_by", absl::StrCat("unknown order ", request.order_by()));
   }
+  q.mentions = request.mentions();
+  if (request.min_articles() < 0) {
+    return Invalid("min_articles",
+                   absl::StrCat("must not be negative, got ", request.min_articles()));
+  }
+  if (request.min_independent_outlets() < 0) {
+    return Invalid("min_independent_outlets",
+                   absl::StrCat("must not be negative, got ",
+                                request.min_independent_outlets()));
+  }
+  q.min_articles = request.min_articles();
+  q.min_independent_outlets = request.min_independent_outlets();
+  return q;
+}
+
+absl::StatusOr<store::ListEventsQuery> DecodeListMentions(
+    const v1::ListMentionsRequest& request) {
+  QUERY_RETURN_IF_ERROR(ValidateId(request.event_id(), "event_id"));
+  QUERY_RETURN_IF_ERROR(ValidatePageSize(request.page_size()));
+  QUERY_RETURN_IF_ERROR(ValidatePageToken(request.page_token()));
+  store::ListEventsQuery q;
+  q.filter.event_ids.push_back(request.event_id());
+  // Every modality: a denied report of the event is still one of its mentions.
+  for (int m = 1; m <= store::kMaxModality; ++m) {
+    q.filter.modalities.push_back(static_cast<store::Modality>(m));
+  }
+  q.page_size = request.page_size();
+  q.page_token = request.page_token();
+  q.order_by = store::OrderBy::kIngestTimeAsc;
+  q.mentions = true;
   return q;
 }
 
@@ -462,6 +494,7 @@ absl::StatusOr<store::AggregateQuery> DecodeAggregateEvents(
                                          request.top_n()));
   }
   q.top_n = request.top_n();
+  q.count_mentions = request.count_mentions();
   return q;
 }
 
@@ -645,10 +678,20 @@ void EncodeStats(const store::Stats& in, absl::string_view data_dir,
   out->set_data_dir(std::string(data_dir));
 }
 
-void EncodeWatchEvent(const store::Event& in, v1::WatchEventsResponse* out) {
+void EncodeWatchEvent(const store::Event& in, const store::EventChange& change,
+                      v1::WatchEventsResponse* out) {
   out->Clear();
   EncodeEvent(in, out->mutable_event());
   out->set_revision(in.revision);
+  out->set_change(static_cast<v1::EventChange>(change.change));
+  for (const std::string& id : change.retired_event_ids) out->add_retired_event_ids(id);
+}
+
+void EncodeMentionPage(const store::EventPage& in, v1::ListMentionsResponse* out) {
+  out->Clear();
+  for (const store::Event& e : in.events) EncodeEvent(e, out->add_mentions());
+  out->set_next_page_token(in.next_page_token);
+  out->set_total_size(in.total_size);
 }
 
 }  // namespace newsevents::query::codec

@@ -49,6 +49,9 @@ absl::StatusOr<store::EventFilter> DecodeFilter(const v1::EventFilter& filter,
                                                 absl::string_view field);
 absl::StatusOr<store::ListEventsQuery> DecodeListEvents(
     const v1::ListEventsRequest& request);
+// The mentions of one event as a listing: ingest order, every modality.
+absl::StatusOr<store::ListEventsQuery> DecodeListMentions(
+    const v1::ListMentionsRequest& request);
 absl::StatusOr<store::AggregateQuery> DecodeAggregateEvents(
     const v1::AggregateEventsRequest& request);
 absl::StatusOr<store::FigureQuery> DecodeListFigures(
@@ -77,7 +80,9 @@ void EncodeEntityCounts(const std::vector<store::EntityCount>& in,
 // `data_dir`: the durable storage directory, empty when memory-only.
 void EncodeStats(const store::Stats& in, absl::string_view data_dir,
                  v1::GetStatsResponse* out);
-void EncodeWatchEvent(const store::Event& in, v1::WatchEventsResponse* out);
+void EncodeWatchEvent(const store::Event& in, const store::EventChange& change,
+                      v1::WatchEventsResponse* out);
+void EncodeMentionPage(const store::EventPage& in, v1::ListMentionsResponse* out);
 
 }  // namespace newsevents::query::codec
 

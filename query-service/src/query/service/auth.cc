@@ -187,6 +187,13 @@ grpc::ServerUnaryReactor* AuthQueryService::ListEvents(
   return inner_->ListEvents(context, request, response);
 }
 
+grpc::ServerUnaryReactor* AuthQueryService::ListMentions(
+    grpc::CallbackServerContext* context, const v1::ListMentionsRequest* request,
+    v1::ListMentionsResponse* response) {
+  if (grpc::Status s = CheckRead(*context); !s.ok()) return Reject(context, s);
+  return inner_->ListMentions(context, request, response);
+}
+
 grpc::ServerUnaryReactor* AuthQueryService::AggregateEvents(
     grpc::CallbackServerContext* context, const v1::AggregateEventsRequest* request,
     v1::AggregateEventsResponse* response) {

@@ -21,13 +21,16 @@ void AppendLengthDelimited(int field, const std::string& bytes, std::string* out
 EncodedEventCache::EncodedEventCache(std::size_t slots) : slots_(slots) {}
 
 bool EncodedEventCache::AppendField(std::int64_t revision, std::int64_t epoch, int field,
-                                    std::string* out) const {
+                                    const std::string& suffix, std::string* out) const {
   if (slots_.empty() || revision <= 0) return false;
   const std::size_t i = static_cast<std::size_t>(revision) % slots_.size();
   absl::MutexLock lock(&StripeOf(i));
   const Slot& s = slots_[i];
   if (s.revision != revision || s.epoch != epoch) return false;
-  AppendLengthDelimited(field, s.bytes, out);
+  AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
+  AppendVarint(s.bytes.size() + suffix.size(), out);
+  out->append(s.bytes);
+  out->append(suffix);
   return true;
 }
 

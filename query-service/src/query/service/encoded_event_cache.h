@@ -30,10 +30,11 @@ class EncodedEventCache {
   EncodedEventCache(const EncodedEventCache&) = delete;
   EncodedEventCache& operator=(const EncodedEventCache&) = delete;
 
-  // On a hit, appends the event's bytes to *out as field `field` of the
-  // enclosing message (tag, length, bytes) and returns true.
+  // On a hit, appends the event's bytes followed by `suffix` (more fields
+  // of the event) to *out as field `field` of the enclosing message (tag,
+  // length, bytes) and returns true.
   bool AppendField(std::int64_t revision, std::int64_t epoch, int field,
-                   std::string* out) const;
+                   const std::string& suffix, std::string* out) const;
   void Put(std::int64_t revision, std::int64_t epoch, std::string bytes);
 
  private:

@@ -140,7 +140,8 @@ class QueryServiceImpl::WatchReactor
       absl::StatusOr<std::optional<store::Event>> next = subscription_->Next();
       if (next.ok() && !next->has_value()) return;
       if (next.ok()) {
-        codec::EncodeWatchEvent(**next, &response_);
+        codec::EncodeWatchEvent(**next, service_->store_->ChangeAt((*next)->revision),
+                                &response_);
         writing_ = true;
       } else {
         end = next.status();
@@ -274,15 +275,32 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
     QUERY_ASSIGN_OR_RETURN(const store::RevisionPage page,
                            store_->ListEventRevisions(query));
     // ListEventsResponse: events = 1, next_page_token = 2, total_size = 3.
+    // An event is its cached encoding without identity, then its current
+    // identity (Event.identity = 20) appended: fields may come in any
+    // order, and identity changes as reports arrive.
+    const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
     auto out = std::make_unique<std::string>();
     v1::Event event;
-    for (const std::int64_t revision : page.revisions) {
-      if (event_cache_->AppendField(revision, epoch, 1, out.get())) continue;
-      QUERY_ASSIGN_OR_RETURN(const store::Event e, store_->GetEventByRevision(revision));
+    v1::EventIdentity identity;
+    std::string suffix;
+    for (std::size_t i = 0; i < page.revisions.size(); ++i) {
+      const std::int64_t revision = page.revisions[i];
+      suffix.clear();
+      if (!identities[i].event_id.empty()) {
+        identity.Clear();
+        codec::EncodeIdentity(identities[i], &identity);
+        AppendLengthDelimited(20, identity.SerializeAsString(), &suffix);
+      }
+      if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
+      QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
+      e.identity = store::EventIdentity();
       event.Clear();
       codec::EncodeEvent(e, &event);
       std::string bytes = event.SerializeAsString();
-      AppendLengthDelimited(1, bytes, out.get());
+      AppendVarint((1 << 3) | 2, out.get());
+      AppendVarint(bytes.size() + suffix.size(), out.get());
+      out->append(bytes);
+      out->append(suffix);
       event_cache_->Put(revision, epoch, std::move(bytes));
     }
     if (!page.next_page_token.empty()) {
@@ -296,6 +314,22 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
     grpc::Slice slice(bytes->data(), bytes->size(),
                       [](void* p) { delete static_cast<std::string*>(p); }, bytes);
     *response = grpc::ByteBuffer(&slice, 1);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::ListMentions(
+    grpc::CallbackServerContext* context, const v1::ListMentionsRequest* request,
+    v1::ListMentionsResponse* response) {
+  return OnReadPool(context, [this, request, response]() -> absl::Status {
+    QUERY_ASSIGN_OR_RETURN(const store::ListEventsQuery query,
+                           codec::DecodeListMentions(*request));
+    if (!store_->HasEvent(request->event_id())) {
+      return absl::NotFoundError(
+          absl::StrCat("event_id: no event '", request->event_id(), "'"));
+    }
+    QUERY_ASSIGN_OR_RETURN(const store::EventPage page, store_->ListEvents(query));
+    codec::EncodeMentionPage(page, response);
     return absl::OkStatus();
   });
 }

@@ -82,6 +82,9 @@ class QueryServiceImpl final : public QueryCallbackService {
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListMentions(grpc::CallbackServerContext* context,
+                                         const v1::ListMentionsRequest* request,
+                                         v1::ListMentionsResponse* response) override;
   grpc::ServerUnaryReactor* AggregateEvents(
       grpc::CallbackServerContext* context,
       const v1::AggregateEventsRequest* request,

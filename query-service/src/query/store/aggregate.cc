@@ -423,6 +423,15 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
     chunk.resize(m);
     next = end;
   };
+  // Counting events, not mentions: each event through its first stored
+  // matching mention.
+  auto next_chunk_of_events = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    next_chunk();
+    if (query.count_mentions || !group_mentions_) return;
+    std::erase_if(chunk, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return !IsLead(f, idx);
+    });
+  };
 
   // Keys of the chunk's events for a single-valued dimension, a loop per
   // dimension so that each loop is tight. kNone stands for "no value" (it
@@ -555,11 +564,17 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
                      c.articles += c.last_article != article;
                      c.last_article = article;
                    };
-  auto add_figures = [&](std::uint32_t idx,
-                         std::uint32_t slot) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+  // Adds the figures of mention idx whose kinds are not in `skip`; returns
+  // the kinds it added.
+  auto add_mention_figures = [&](std::uint32_t idx, std::uint32_t slot,
+                                 std::uint32_t skip) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    std::uint32_t added = 0;
     const std::uint32_t figures_end = t.figures_end(idx);
     for (std::uint32_t j = t.figures_begin(idx); j < figures_end; ++j) {
       const internal::FigureNumbers& fr = t.figure(j);
+      const std::uint32_t bit = 1u << static_cast<int>(fr.kind);
+      if (skip & bit) continue;
+      added |= bit;
       std::uint32_t& at =
           figure_at[slot * kFigureKinds + static_cast<std::size_t>(fr.kind)];
       if (at == kNone) {
@@ -567,6 +582,31 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         figure_accs.emplace_back();
       }
       AddFigure(figure_accs[at], fr);
+    }
+    return added;
+  };
+  // Counting events, an event's figures are, kind by kind, those of its
+  // first matching mention that has figures of the kind: forty reports of
+  // one attack do not add up forty times, and a report that adds the
+  // injured to another's killed still counts.
+  const bool per_event = !query.count_mentions && group_mentions_;
+  auto grouped = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return per_event && identity_.group(identity_.GroupOf(idx)).size() > 1;
+  };
+  auto may_have_figures = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return t.figures_begin(idx) != t.figures_end(idx) || grouped(idx);
+  };
+  auto add_figures = [&](std::uint32_t idx,
+                         std::uint32_t slot) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (!grouped(idx)) {
+      add_mention_figures(idx, slot, 0);
+      return;
+    }
+    // idx is the event's first matching mention: later members only.
+    std::uint32_t seen = add_mention_figures(idx, slot, 0);
+    for (std::uint32_t m : identity_.group(identity_.GroupOf(idx)).members) {
+      if (m <= idx || t.figures_begin(m) == t.figures_end(m) || !Matches(f, m)) continue;
+      seen |= add_mention_figures(m, slot, seen);
     }
   };
 
@@ -577,7 +617,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
     std::array<std::vector<std::uint32_t>, 2> codes;  // keys, then codes
     std::vector<std::uint32_t> with_figures;          // chunk positions
     while (next < n) {
-      next_chunk();
+      next_chunk_of_events();
       const std::size_t m = chunk.size();
       total += static_cast<std::int64_t>(m);
       for (std::size_t d = 0; d < dims; ++d) {
@@ -601,7 +641,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         const std::uint32_t idx = chunk[i];
         count(idx, slot[i]);
         with_figures[k] = static_cast<std::uint32_t>(i);
-        k += t.figures_begin(idx) != t.figures_end(idx);
+        k += may_have_figures(idx);
       }
       for (std::size_t j = 0; j < k; ++j) {
         add_figures(chunk[with_figures[j]], slot[with_figures[j]]);
@@ -631,7 +671,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         };
     std::array<std::vector<std::uint32_t>, 2> codes;
     while (next < n) {
-      next_chunk();
+      next_chunk_of_events();
       total += static_cast<std::int64_t>(chunk.size());
       for (std::size_t d = 0; d < 2; ++d) {
         // The second dimension of a one-dimension query has kNone keys:
@@ -642,7 +682,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         const std::uint32_t idx = chunk[i];
         codes_of(i, 0, codes[0]);
         codes_of(i, 1, codes[1]);
-        const bool has_figures = t.figures_begin(idx) != t.figures_end(idx);
+        const bool has_figures = may_have_figures(idx);
         for (std::uint32_t c0 : codes[0]) {
           for (std::uint32_t c1 : codes[1]) {
             const std::uint32_t slot = bucket(c0, c1);

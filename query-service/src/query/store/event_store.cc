@@ -175,7 +175,9 @@ std::int64_t UnitEnd(std::int64_t start, Granularity g) {
 EventStore::EventStore(EventStoreOptions options)
     : clock_(options.clock != nullptr ? options.clock : Clock::Real()),
       subscriber_buffer_(std::max<std::size_t>(1, options.subscriber_buffer)),
-      started_at_(clock_->Now()) {}
+      group_mentions_(options.group_mentions),
+      started_at_(clock_->Now()),
+      grouper_(options.grouping) {}
 
 EventStore::~EventStore() = default;
 
@@ -184,6 +186,8 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
   if (article.id.empty()) return Invalid("article.id", "is empty");
   absl::MutexLock write_lock(&write_mu_);
   std::int64_t before = 0;
+  const absl::Time now = clock_->Now();
+  std::vector<identity::Mention> mentions;
   {
     absl::ReaderMutexLock lock(&mu_);
     before = static_cast<std::int64_t>(events_.size());
@@ -191,12 +195,37 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
       return AppendResult{article.id, /*duplicate=*/true, before};
     }
     QUERY_RETURN_IF_ERROR(Prepare(article, events, quotes));
+    if (group_mentions_) {
+      // The ingest time Publish will give the article.
+      const std::int64_t stamp = article.ingested_at != absl::UnixEpoch()
+                                     ? absl::ToUnixMicros(article.ingested_at)
+                                     : absl::ToUnixMicros(now);
+      const std::int64_t ingested = std::max(stamp, last_ingest_);
+      mentions.reserve(events.size());
+      for (const Event& e : events) mentions.push_back(ToMention(article, e, ingested));
+    }
   }
-  const absl::Time now = clock_->Now();
+  // Grouping needs only the append lock: readers go on meanwhile.
+  std::vector<identity::AddResult> grouped;
+  std::vector<std::pair<std::string, identity::Corroboration>> corroboration;
+  if (group_mentions_) {
+    grouped.reserve(mentions.size());
+    for (const identity::Mention& m : mentions) grouped.push_back(grouper_.Add(m));
+    for (const identity::Mention& m : mentions) {
+      std::optional<std::string> id = grouper_.EventOf(m.mention_id);
+      if (!id.has_value()) continue;
+      bool seen = false;
+      for (const auto& [known, c] : corroboration) seen = seen || known == *id;
+      if (seen) continue;
+      std::optional<identity::Corroboration> c = grouper_.CorroborationOf(*id);
+      if (c.has_value()) corroboration.emplace_back(std::move(*id), *c);
+    }
+  }
   AppendResult result{article.id, false, 0};
   {
     absl::WriterMutexLock lock(&mu_);
-    Publish(now, std::move(article), std::move(events), std::move(quotes));
+    Publish(now, std::move(article), std::move(events), std::move(quotes), grouped,
+            corroboration);
     result.revision = static_cast<std::int64_t>(events_.size());
   }
   if (result.revision > before) Deliver(before, result.revision);
@@ -412,8 +441,85 @@ std::uint32_t EventStore::InternPlace(const Place& p) {
   return idx;
 }
 
+identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event& e,
+                                       std::int64_t ingested) const {
+  identity::Mention m;
+  m.mention_id = e.id;
+  m.article_id = article.id;
+  m.outlet = article.outlet;
+  m.event_type = static_cast<int>(e.type);
+  m.mode = e.mode;
+  switch (e.modality) {
+    case Modality::kUnspecified:  // stored as asserted
+    case Modality::kAsserted:
+    case Modality::kReported:
+    case Modality::kAlleged:
+    case Modality::kEstimated: m.modality = identity::ModalityClass::kFactual; break;
+    case Modality::kDenied:
+    case Modality::kNegated: m.modality = identity::ModalityClass::kDenied; break;
+    case Modality::kFuture:
+    case Modality::kHypothetical: m.modality = identity::ModalityClass::kUnreal; break;
+  }
+  for (const Entity& a : e.actors) m.actors.push_back(a.id);
+  for (const Entity& r : e.recipients) m.recipients.push_back(r.id);
+  for (const Entity& p : e.patients) m.recipients.push_back(p.id);
+  if (!e.place.id.empty()) {
+    // The canonical record, when the place is known: first values win.
+    Place p = e.place;
+    if (auto it = place_index_.find(p.id); it != place_index_.end()) {
+      const PlaceRec& rec = places_[it->second];
+      if (rec.kind != PlaceKind::kUnspecified) p.kind = rec.kind;
+      if (!rec.admin1_id.empty()) p.admin1_id = rec.admin1_id;
+      if (!rec.country.empty()) p.country = rec.country;
+      if (rec.latitude != 0 || rec.longitude != 0) {
+        p.latitude = rec.latitude;
+        p.longitude = rec.longitude;
+        p.precision_km = rec.precision_km;
+      }
+    }
+    m.place.id = p.id;
+    m.place.admin1_id = p.admin1_id;
+    m.place.country = p.country;
+    switch (p.kind) {
+      case PlaceKind::kCountry: m.place.level = identity::PlaceLevel::kCountry; break;
+      case PlaceKind::kAdmin1: m.place.level = identity::PlaceLevel::kAdmin1; break;
+      case PlaceKind::kCity:
+      case PlaceKind::kOther: m.place.level = identity::PlaceLevel::kLocal; break;
+      case PlaceKind::kUnspecified: break;
+    }
+    m.place.has_coordinates = p.latitude != 0 || p.longitude != 0;
+    m.place.latitude = p.latitude;
+    m.place.longitude = p.longitude;
+    m.place.precision_km = p.precision_km;
+  }
+  if (e.when.start.has_value() || e.when.end.has_value()) {
+    if (e.when.start.has_value() && !e.when.open_start) {
+      m.when.start_micros = absl::ToUnixMicros(*e.when.start);
+    }
+    if (e.when.end.has_value() && !e.when.open_end) {
+      m.when.end_micros = absl::ToUnixMicros(*e.when.end);
+    }
+    if (!m.when.start_micros.has_value() && !m.when.end_micros.has_value()) {
+      // Both bounds open: keep the known ones as an interval.
+      if (e.when.start.has_value()) m.when.start_micros = absl::ToUnixMicros(*e.when.start);
+      if (e.when.end.has_value()) m.when.end_micros = absl::ToUnixMicros(*e.when.end);
+    }
+    m.when.granularity = static_cast<identity::Granularity>(e.when.granularity);
+  } else if (article.published_at.has_value()) {
+    // Undated: recent news as of publication (three days back, a day on).
+    m.when.start_micros = absl::ToUnixMicros(*article.published_at - absl::Hours(72));
+    m.when.end_micros = absl::ToUnixMicros(*article.published_at + absl::Hours(24));
+  }
+  m.fingerprint = identity::TextFingerprint(e.evidence.sentence);
+  m.seen_micros = ingested;
+  return m;
+}
+
 void EventStore::Publish(absl::Time now, ArticleInfo article,
-                         std::vector<Event> events, std::vector<Quote> quotes) {
+                         std::vector<Event> events, std::vector<Quote> quotes,
+                         const std::vector<identity::AddResult>& grouped,
+                         const std::vector<std::pair<std::string, identity::Corroboration>>&
+                             corroboration) {
   const auto article_idx = static_cast<std::uint32_t>(articles_.size());
   const std::int64_t stamp = article.ingested_at != absl::UnixEpoch()
                                  ? absl::ToUnixMicros(article.ingested_at)
@@ -553,6 +659,14 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     }
   }
 
+  for (std::size_t k = 0; k < grouped.size(); ++k) {
+    identity_.Add(first_event + static_cast<std::uint32_t>(k), grouped[k],
+                  [this](std::uint32_t i) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                    return events_.id(i);
+                  });
+  }
+  for (const auto& [id, c] : corroboration) identity_.SetCorroboration(id, c);
+
   for (Quote& q : quotes) {
     const auto idx = static_cast<std::uint32_t>(quotes_.size());
     QuoteRec& r = quotes_.emplace_back();
@@ -647,7 +761,54 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   e.ingested_at = absl::FromUnixMicros(a.ingested);
   e.revision = static_cast<std::int64_t>(idx) + 1;
   e.published_at = a.info.published_at;
+  e.identity = IdentityOut(idx);
   return e;
+}
+
+EventIdentity EventStore::IdentityOut(std::uint32_t idx) const {
+  EventIdentity out;
+  if (!group_mentions_ || idx >= identity_.size()) return out;
+  const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
+  out.event_id = internal::EventIdOf(g.key);
+  Corroboration& c = out.corroboration;
+  c.mentions = static_cast<std::int64_t>(g.size());
+  c.articles = g.articles;
+  c.outlets = g.outlets;
+  c.independent_outlets = g.independent_outlets;
+  c.first_seen = absl::FromUnixMicros(articles_[events_.article(g.first)].ingested);
+  c.last_seen = absl::FromUnixMicros(articles_[events_.article(g.last)].ingested);
+  return out;
+}
+
+std::vector<EventIdentity> EventStore::IdentitiesOf(
+    const std::vector<std::int64_t>& revisions) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<EventIdentity> out;
+  out.reserve(revisions.size());
+  for (std::int64_t r : revisions) out.push_back(IdentityOut(static_cast<std::uint32_t>(r - 1)));
+  return out;
+}
+
+EventChange EventStore::ChangeAt(std::int64_t revision) const {
+  absl::ReaderMutexLock lock(&mu_);
+  EventChange out;
+  const auto idx = static_cast<std::uint32_t>(revision - 1);
+  if (!group_mentions_ || idx >= identity_.size()) return out;
+  out.retired_event_ids = identity_.RetiredAt(idx);
+  switch (identity_.ChangeAt(idx)) {
+    case identity::Change::kCreated: out.change = Change::kCreated; break;
+    case identity::Change::kUpdated:
+      out.change = out.retired_event_ids.empty() ? Change::kUpdated : Change::kMerged;
+      break;
+    case identity::Change::kMerged: out.change = Change::kMerged; break;
+    case identity::Change::kUnchanged: break;
+  }
+  return out;
+}
+
+bool EventStore::HasEvent(absl::string_view event_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return group_mentions_ && identity_.Resolve(event_id) != kNone;
 }
 
 Quote EventStore::QuoteOut(std::uint32_t idx) const {
@@ -667,7 +828,11 @@ Quote EventStore::QuoteOut(std::uint32_t idx) const {
 
 absl::StatusOr<Event> EventStore::GetEvent(absl::string_view id) const {
   absl::ReaderMutexLock lock(&mu_);
-  const std::uint32_t idx = event_index_.Find(id);
+  std::uint32_t idx = event_index_.Find(id);
+  if (idx == kNone && group_mentions_) {
+    const std::uint32_t g = identity_.Resolve(id);
+    if (g != kNone) idx = identity_.group(g).first;
+  }
   if (idx == kNone) {
     return absl::NotFoundError(absl::StrCat("event '", id, "' not found"));
   }
@@ -714,6 +879,7 @@ MemoryUsage EventStore::GetMemoryUsage() const {
     m.other += static_cast<std::int64_t>(sizeof(EntityRec) + e.id.capacity() +
                                          e.name.capacity());
   }
+  m.identity = static_cast<std::int64_t>(identity_.MemoryBytes());
   m.other += static_cast<std::int64_t>(
       articles_.size() * sizeof(ArticleRec) + quotes_.size() * sizeof(QuoteRec) +
       places_.size() * sizeof(PlaceRec));

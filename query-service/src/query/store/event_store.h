@@ -12,6 +12,14 @@
 // time from the injected Clock (kept non-decreasing, so ingest order and
 // revision order agree). Entities and places are kept once per id.
 //
+// Identity. Each stored event record is a MENTION of a happening. The store
+// groups mentions into events (identity::EventGrouper decides; see
+// query/identity/grouping.h): every mention read out carries its event's id
+// and corroboration (Event::identity); listings and aggregates count events
+// unless asked for mentions; GetEvent also takes event ids, retired ones
+// included. Grouping runs under the append lock only; readers wait just for
+// the short step that records its outcome.
+//
 // Thread-safety: all methods may be called concurrently. Appends are
 // serialised; readers run in parallel with each other and with an append's
 // validation, and wait only for the step that publishes it: interning and
@@ -40,7 +48,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "query/identity/grouping.h"
 #include "query/store/clock.h"
+#include "query/store/identity_index.h"
 #include "query/store/model.h"
 #include "query/store/query.h"
 #include "query/store/store_internal.h"
@@ -55,6 +65,10 @@ struct EventStoreOptions {
   // Events a subscriber may have pending before its subscription ends with
   // RESOURCE_EXHAUSTED.
   std::size_t subscriber_buffer = 1024;
+  // Group mentions into events (cross-article identity). Off, every
+  // mention is an event of its own and has no identity on output.
+  bool group_mentions = true;
+  identity::GroupingOptions grouping;
 };
 
 class EventStore {
@@ -97,6 +111,9 @@ class EventStore {
                                        const std::vector<Quote>&)>& fn) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // A mention by its id, or an event by its id ("evt_..."): the event's
+  // first stored mention. An event id retired by a merge answers with the
+  // event that absorbed it (identity.event_id says which).
   // NOT_FOUND "event '<id>' not found".
   absl::StatusOr<Event> GetEvent(absl::string_view id) const
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -123,6 +140,16 @@ class EventStore {
   // up whenever that happens: an encoding of an event made under a smaller
   // value may be stale, one made under the current value is not.
   std::int64_t output_epoch() const ABSL_LOCKS_EXCLUDED(mu_);
+  // The current identity of the mentions with these revisions (which,
+  // unlike the rest of a mention's output, changes as reports arrive).
+  // REQUIRES: every revision is in 1..revision().
+  std::vector<EventIdentity> IdentitiesOf(const std::vector<std::int64_t>& revisions) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // What storing the mention with this revision did to the events.
+  // REQUIRES: revision in 1..revision().
+  EventChange ChangeAt(std::int64_t revision) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether `event_id` names an event, current or retired.
+  bool HasEvent(absl::string_view event_id) const ABSL_LOCKS_EXCLUDED(mu_);
 
   // INVALID_ARGUMENT when group_by is empty, longer than two, repeats a
   // dimension or names kUnspecified, or top_n is outside 0..kMaxTopN.
@@ -167,7 +194,18 @@ class EventStore {
                        const std::vector<Quote>& quotes) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Publish(absl::Time now, ArticleInfo article, std::vector<Event> events,
-               std::vector<Quote> quotes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+               std::vector<Quote> quotes,
+               const std::vector<identity::AddResult>& grouped,
+               const std::vector<std::pair<std::string, identity::Corroboration>>& corroboration)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  identity::Mention ToMention(const ArticleInfo& article, const Event& e,
+                              std::int64_t ingested) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Whether event idx is the first stored mention of its event that
+  // matches `f` (always true without grouping).
+  bool IsLead(const CompiledFilter& f, std::uint32_t idx) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   internal::MentionRec Mention(const Entity& e)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -220,6 +258,7 @@ class EventStore {
 
   Clock* const clock_;
   const std::size_t subscriber_buffer_;
+  const bool group_mentions_;
   const absl::Time started_at_;
 
   // Serialises appends, from preparation through subscriber delivery.
@@ -259,6 +298,10 @@ class EventStore {
   std::int64_t last_ingest_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<internal::Zone> zones_ ABSL_GUARDED_BY(mu_);
   std::int64_t output_epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  // Decides the grouping; used by appends only.
+  identity::EventGrouper grouper_ ABSL_GUARDED_BY(write_mu_);
+  // Records it for readers.
+  internal::IdentityIndex identity_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::vector<std::weak_ptr<internal::SubscriptionState>> subs_

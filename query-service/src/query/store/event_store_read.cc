@@ -112,12 +112,29 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
       if (it != article_index_.end()) f.articles->insert(it->second);
     }
   }
+  if (!filter.event_ids.empty()) {
+    f.groups.emplace();
+    if (group_mentions_) {
+      for (const std::string& id : filter.event_ids) {
+        const std::uint32_t g = identity_.Resolve(id);
+        if (g == kNone || !f.groups->insert(g).second) continue;
+        const internal::GroupRec& rec = identity_.group(g);
+        if (rec.members.empty()) {
+          f.group_members.push_back(rec.first);
+        } else {
+          f.group_members.insert(f.group_members.end(), rec.members.begin(),
+                                 rec.members.end());
+        }
+      }
+      std::sort(f.group_members.begin(), f.group_members.end());
+    }
+  }
   f.has_time = filter.start_time.has_value() || filter.end_time.has_value();
   f.lo = filter.start_time.has_value() ? ToMicros(filter.start_time) : kMinusInf;
   f.hi = filter.end_time.has_value() ? ToMicros(filter.end_time) : kPlusInf;
   for (const auto* set : {&f.modes, &f.any_entities, &f.actors, &f.recipients,
                           &f.named, &f.countries, &f.place_keys, &f.articles,
-                          &f.sources}) {
+                          &f.sources, &f.groups}) {
     if (set->has_value() && (*set)->empty()) f.never = true;
   }
   if (f.has_time && f.lo >= f.hi) f.never = true;
@@ -157,6 +174,7 @@ bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
     return false;
   }
   if (f.articles && !Contains(f.articles, t.article(idx))) return false;
+  if (f.groups && !Contains(f.groups, identity_.GroupOf(idx))) return false;
   if (f.countries || f.place_keys) {
     const std::uint32_t place = t.place(idx);
     if (place == kNone) return false;
@@ -241,6 +259,7 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     offer(std::move(lists));
     if (best_size != before) src.owned = std::move(owned);  // deque moves keep addresses
   }
+  if (f.groups) offer({&f.group_members});
   // Scanning the columns beats merging postings lists that cover a good
   // part of the range (the default modality filter alone covers most).
   if (best_size >= range / 4) {
@@ -320,6 +339,13 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
   return out;
 }
 
+bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx) const {
+  if (!group_mentions_) return true;
+  return identity_.IsFirst(idx, [&](std::uint32_t m) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return Matches(f, m);
+  });
+}
+
 std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
   if (order == OrderBy::kIngestTimeAsc || order == OrderBy::kIngestTimeDesc) {
     return articles_[events_.article(idx)].ingested;
@@ -343,7 +369,7 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
 absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
     const ListEventsQuery& query) const {
   QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
-  const std::uint64_t fingerprint = Fingerprint(query.filter, query.order_by);
+  const std::uint64_t fingerprint = Fingerprint(query);
   std::optional<Cursor> cursor;
   if (!query.page_token.empty()) {
     QUERY_ASSIGN_OR_RETURN(cursor, DecodeCursor(query.page_token, fingerprint));
@@ -359,6 +385,23 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   const auto n = static_cast<std::uint32_t>(events_.size());
   if (f.never || n == 0) return page;
   const internal::CandidateSource source = PickSource(f, n);
+  // A candidate is listed when it matches and, unless every mention is
+  // asked for, is its event's first matching mention of an event
+  // corroborated enough.
+  const bool events_only = !query.mentions && group_mentions_;
+  const bool corroborated = (query.min_articles > 1 || query.min_independent_outlets > 0) &&
+                            group_mentions_;
+  auto accept = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (!Matches(f, idx)) return false;
+    if (corroborated) {
+      const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
+      if (g.articles < query.min_articles ||
+          g.independent_outlets < query.min_independent_outlets) {
+        return false;
+      }
+    }
+    return !events_only || IsLead(f, idx);
+  };
 
   // (sort key, revision); revision = index + 1 keeps the order total. The
   // page is selected with a bounded heap: O(candidates * log(page_size))
@@ -415,7 +458,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
     const std::uint32_t end = std::min(n, begin + kZoneSize);
     ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       ++examined;
-      if (!Matches(f, idx)) return false;
+      if (!accept(idx)) return false;
       ++matched;
       const Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
       if (after.has_value() && !before(*after, k)) return false;
@@ -453,7 +496,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
       std::size_t sampled = 0, hits = 0;
       for (std::size_t i = 0; i < count; i += step) {
         ++sampled;
-        if (Matches(f, at(i))) ++hits;
+        if (accept(at(i))) ++hits;
       }
       estimate += static_cast<double>(count) * static_cast<double>(hits) /
                   static_cast<double>(sampled);

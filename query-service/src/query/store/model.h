@@ -139,6 +139,40 @@ struct Evidence {
   friend bool operator==(const Evidence&, const Evidence&) = default;
 };
 
+// How well an event (one real-world happening, a group of mentions) is
+// reported; see identity::Corroboration.
+struct Corroboration {
+  std::int64_t mentions = 0;
+  std::int64_t articles = 0;
+  std::int64_t outlets = 0;
+  // Outlets with at least one report that is not a near-copy of an earlier
+  // report from another outlet.
+  std::int64_t independent_outlets = 0;
+  absl::Time first_seen = absl::UnixEpoch();  // ingest time of the first mention
+  absl::Time last_seen = absl::UnixEpoch();   // ... and of the latest
+  friend bool operator==(const Corroboration&, const Corroboration&) = default;
+};
+
+// The event a stored mention is part of.
+struct EventIdentity {
+  std::string event_id;  // "evt_" + 16 hex digits; empty when not grouped
+  Corroboration corroboration;
+  friend bool operator==(const EventIdentity&, const EventIdentity&) = default;
+};
+
+// What storing a mention did to the events (newsevents.v1.EventChange).
+enum class Change : std::uint8_t { kUnspecified = 0, kCreated, kUpdated, kMerged };
+
+struct EventChange {
+  Change change = Change::kUnspecified;
+  // kMerged: the event ids that no longer exist; their mentions are now
+  // part of the mention's event (identity.event_id). A rename (the new
+  // mention's id became the group's smallest) is a merge of one event.
+  std::vector<std::string> retired_event_ids;
+};
+
+// One extracted event record: a MENTION of a happening in one article. The
+// store groups mentions of one happening into an event (`identity`).
 struct Event {
   std::string id;
   std::string article_id;  // empty on input = the appended article's id
@@ -160,6 +194,7 @@ struct Event {
   absl::Time ingested_at = absl::UnixEpoch();
   std::int64_t revision = 0;
   std::optional<absl::Time> published_at;  // the article's
+  EventIdentity identity;
   friend bool operator==(const Event&, const Event&) = default;
 };
 

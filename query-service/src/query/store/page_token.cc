@@ -144,8 +144,19 @@ std::uint64_t Fingerprint(const EventFilter& filter, OrderBy order) {
   f.Set(11, filter.article_ids);
   f.EnumSet(12, filter.modalities);
   f.Set(13, filter.source_ids);
+  f.Set(14, filter.event_ids);
   f.Int(100);
   f.Int(static_cast<int>(order));
+  return f.value();
+}
+
+std::uint64_t Fingerprint(const ListEventsQuery& query) {
+  Fnv f;
+  f.Str("list");
+  f.Int(static_cast<std::int64_t>(Fingerprint(query.filter, query.order_by)));
+  f.Int(query.mentions ? 1 : 0);
+  f.Int(query.min_articles);
+  f.Int(query.min_independent_outlets);
   return f.value();
 }
 

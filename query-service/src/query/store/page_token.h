@@ -35,6 +35,8 @@ absl::StatusOr<Cursor> DecodeCursor(absl::string_view token,
 // Order-insensitive within repeated fields (they are sets), stable across
 // processes and machines (FNV-1a, not absl::Hash, which is seeded).
 std::uint64_t Fingerprint(const EventFilter& filter, OrderBy order);
+// The filter and order, plus the listing's view and corroboration minimums.
+std::uint64_t Fingerprint(const ListEventsQuery& query);
 std::uint64_t Fingerprint(const QuoteQuery& query);
 
 }  // namespace newsevents::query::store

@@ -37,6 +37,9 @@ struct EventFilter {
   // Empty = asserted, reported, alleged and estimated.
   std::vector<Modality> modalities;
   std::vector<std::string> source_ids;  // according_to entity ids
+  // Mentions of these events ("evt_..."; a retired id means the event that
+  // absorbed it).
+  std::vector<std::string> event_ids;
 };
 
 enum class OrderBy : std::uint8_t {
@@ -54,6 +57,14 @@ struct ListEventsQuery {
   int page_size = 0;  // 0 = kDefaultPageSize; at most kMaxPageSize
   std::string page_token;
   OrderBy order_by = OrderBy::kEventTimeDesc;
+  // false: one row per event, the event's first stored mention that matches
+  // the filter (an event matches when any of its mentions does). true: every
+  // matching mention.
+  bool mentions = false;
+  // Events reported by at least this many articles / independent outlets
+  // (0 = any).
+  int min_articles = 0;
+  int min_independent_outlets = 0;
 };
 
 struct EventPage {
@@ -83,6 +94,10 @@ struct AggregateQuery {
   EventFilter filter;
   std::vector<GroupBy> group_by;  // one or two distinct dimensions
   int top_n = 0;                  // 0 = all buckets
+  // false: each event counts once, through its first stored mention that
+  // matches the filter (with that mention's keys and figures). true: every
+  // matching mention counts.
+  bool count_mentions = false;
 };
 
 struct FigureStats {
@@ -198,6 +213,7 @@ struct MemoryUsage {
   std::int64_t event_columns = 0;  // hot columns and packed blobs
   std::int64_t postings = 0;       // per-value event lists
   std::int64_t other = 0;          // articles, quotes, entities, places, pool
+  std::int64_t identity = 0;       // the store's record of event identity
 };
 
 struct Stats {

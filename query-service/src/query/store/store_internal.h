@@ -178,6 +178,7 @@ class Column {
   const T& operator[](std::size_t i) const {
     return chunks_[i >> kShift][i & (kChunk - 1)];
   }
+  T& at(std::size_t i) { return chunks_[i >> kShift][i & (kChunk - 1)]; }
   std::size_t size() const { return size_; }
   std::size_t bytes() const { return chunks_.size() * kChunk * sizeof(T); }
 
@@ -355,6 +356,9 @@ struct CompiledFilter {
   std::optional<absl::flat_hash_set<std::uint32_t>> place_keys; // pool ids
   std::optional<absl::flat_hash_set<std::uint32_t>> articles;
   std::optional<absl::flat_hash_set<std::uint32_t>> sources;
+  // Live identity groups (event_ids), and their members ascending.
+  std::optional<absl::flat_hash_set<std::uint32_t>> groups;
+  Postings group_members;
   bool has_time = false;
   std::int64_t lo = kMinusInf;  // query range [lo, hi)
   std::int64_t hi = kPlusInf;

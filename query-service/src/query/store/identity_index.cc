@@ -1,0 +1,147 @@
+#include "query/store/identity_index.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
+
+namespace newsevents::query::store::internal {
+
+std::string EventIdOf(std::uint64_t key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "evt_";
+  out.resize(4 + 16);
+  for (int i = 19; i >= 4; --i) {
+    out[static_cast<std::size_t>(i)] = kHex[key & 15];
+    key >>= 4;
+  }
+  return out;
+}
+
+std::uint64_t EventKeyOf(absl::string_view id) {
+  if (id.size() != 20 || !absl::StartsWith(id, "evt_")) return 0;
+  std::uint64_t key = 0;
+  for (char c : id.substr(4)) {
+    key <<= 4;
+    if (c >= '0' && c <= '9') {
+      key |= static_cast<std::uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      key |= static_cast<std::uint64_t>(c - 'a' + 10);
+    } else {
+      return 0;
+    }
+  }
+  return key;
+}
+
+std::uint32_t IdentityIndex::GroupOfKey(std::uint64_t key) const {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return kNone;
+  std::uint32_t g = it->second;
+  while (groups_[g].forward != kNone) g = groups_[g].forward;
+  return g;
+}
+
+std::uint32_t IdentityIndex::Resolve(absl::string_view event_id) const {
+  const std::uint64_t key = EventKeyOf(event_id);
+  if (key == 0 && event_id != "evt_0000000000000000") return kNone;
+  return GroupOfKey(key);
+}
+
+void IdentityIndex::Add(
+    std::uint32_t idx, const identity::AddResult& result,
+    absl::FunctionRef<absl::string_view(std::uint32_t)> mention_id_of) {
+  const std::uint64_t key = EventKeyOf(result.event_id);
+  change_.push_back(static_cast<std::uint8_t>(result.change));
+  // The groups the new mention joins: the survivor's (if it kept its id)
+  // and each retired one's.
+  std::vector<std::uint32_t> joined;
+  if (std::uint32_t g = GroupOfKey(key); g != kNone) joined.push_back(g);
+  std::vector<std::uint64_t> retired;
+  for (const std::string& id : result.retired_ids) {
+    const std::uint64_t k = EventKeyOf(id);
+    retired.push_back(k);
+    if (std::uint32_t g = GroupOfKey(k); g != kNone) joined.push_back(g);
+  }
+  std::sort(joined.begin(), joined.end());
+  joined.erase(std::unique(joined.begin(), joined.end()), joined.end());
+  if (!retired.empty()) retired_.emplace(idx, std::move(retired));
+
+  if (joined.empty()) {  // a new event
+    const auto g = static_cast<std::uint32_t>(groups_.size());
+    GroupRec& rec = groups_.emplace_back();
+    rec.key = key;
+    rec.first = rec.last = rec.smallest = idx;
+    ++live_;
+    group_of_.push_back(g);
+    by_key_[key] = g;
+    return;
+  }
+  // The largest group survives, so that a member is re-pointed at most
+  // O(log n) times over all merges.
+  std::uint32_t survivor = joined[0];
+  for (std::uint32_t g : joined) {
+    if (groups_[g].size() > groups_[survivor].size()) survivor = g;
+  }
+  GroupRec& s = groups_[survivor];
+  if (s.members.empty()) s.members.push_back(s.first);
+  for (std::uint32_t g : joined) {
+    if (g == survivor) continue;
+    GroupRec& other = groups_[g];
+    Postings moved = other.members.empty() ? Postings{other.first} : std::move(other.members);
+    for (std::uint32_t m : moved) group_of_.at(m) = survivor;
+    Postings merged;
+    merged.reserve(s.members.size() + moved.size());
+    std::merge(s.members.begin(), s.members.end(), moved.begin(), moved.end(),
+               std::back_inserter(merged));
+    s.members = std::move(merged);
+    s.first = std::min(s.first, other.first);
+    s.last = std::max(s.last, other.last);
+    if (mention_id_of(other.smallest) < mention_id_of(s.smallest)) s.smallest = other.smallest;
+    other.members = Postings();
+    other.forward = survivor;
+    --live_;
+  }
+  s.members.push_back(idx);  // the largest index so far
+  s.last = idx;
+  if (mention_id_of(idx) < mention_id_of(s.smallest)) s.smallest = idx;
+  s.key = key;
+  by_key_[key] = survivor;
+  group_of_.push_back(survivor);
+}
+
+void IdentityIndex::SetCorroboration(absl::string_view event_id,
+                                     const identity::Corroboration& c) {
+  const std::uint32_t g = Resolve(event_id);
+  if (g == kNone) return;
+  GroupRec& rec = groups_[g];
+  rec.articles = static_cast<std::int32_t>(c.articles);
+  rec.outlets = static_cast<std::int32_t>(c.outlets);
+  rec.independent_outlets = static_cast<std::int32_t>(c.independent_outlets);
+}
+
+identity::Change IdentityIndex::ChangeAt(std::uint32_t idx) const {
+  return static_cast<identity::Change>(change_[idx]);
+}
+
+std::vector<std::string> IdentityIndex::RetiredAt(std::uint32_t idx) const {
+  std::vector<std::string> out;
+  auto it = retired_.find(idx);
+  if (it == retired_.end()) return out;
+  for (std::uint64_t k : it->second) out.push_back(EventIdOf(k));
+  return out;
+}
+
+std::size_t IdentityIndex::MemoryBytes() const {
+  std::size_t bytes = group_of_.bytes() + change_.bytes() +
+                      groups_.capacity() * sizeof(GroupRec) +
+                      by_key_.capacity() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 1) +
+                      retired_.capacity() * (sizeof(std::uint32_t) + sizeof(std::vector<std::uint64_t>) + 1);
+  for (const GroupRec& g : groups_) bytes += g.members.capacity() * sizeof(std::uint32_t);
+  for (const auto& [idx, keys] : retired_) bytes += keys.capacity() * sizeof(std::uint64_t);
+  return bytes;
+}
+
+}  // namespace newsevents::query::store::internal

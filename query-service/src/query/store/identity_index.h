@@ -1,0 +1,97 @@
+// The store's record of cross-article identity: which event (one real-world
+// happening) each stored mention belongs to, each event's members and
+// corroboration, the ids retired by merges, and what each mention changed.
+//
+// The grouping itself is decided by identity::EventGrouper (see
+// query/identity/grouping.h); this index mirrors its answers with integer
+// ids so that readers never touch the grouper: EventStore runs the grouper
+// under its write lock only, then applies the results here under its data
+// lock. Part of the store: not synchronized (EventStore's mu_ guards it).
+#ifndef NEWSEVENTS_QUERY_STORE_IDENTITY_INDEX_H_
+#define NEWSEVENTS_QUERY_STORE_IDENTITY_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+#include "query/identity/grouping.h"
+#include "query/store/model.h"
+#include "query/store/store_internal.h"
+
+namespace newsevents::query::store::internal {
+
+// One event. Its id is "evt_" + 16 hex digits of `key`.
+struct GroupRec {
+  std::uint64_t key = 0;
+  std::uint32_t first = kNone;     // the smallest member index (earliest stored)
+  std::uint32_t last = kNone;      // the largest member index
+  std::uint32_t forward = kNone;   // the group that absorbed this one; kNone = live
+  std::uint32_t smallest = kNone;  // the member whose mention id is smallest
+  // Every member, ascending; empty for an event of one mention (`first`).
+  Postings members;
+  std::int32_t articles = 1;
+  std::int32_t outlets = 0;
+  std::int32_t independent_outlets = 0;
+  std::size_t size() const { return members.empty() ? 1 : members.size(); }
+};
+
+// "evt_" + 16 lower-case hex digits; and back (0 when `id` is not of that form).
+std::string EventIdOf(std::uint64_t key);
+std::uint64_t EventKeyOf(absl::string_view id);
+
+class IdentityIndex {
+ public:
+  // Records the grouping of the mention stored at `idx`, which must be the
+  // next index (one call per stored event, in order). `mention_id_of(i)` is
+  // the stored id of mention i.
+  void Add(std::uint32_t idx, const identity::AddResult& result,
+           absl::FunctionRef<absl::string_view(std::uint32_t)> mention_id_of);
+  // Sets the corroboration of the live event `event_id` (after Add).
+  void SetCorroboration(absl::string_view event_id, const identity::Corroboration& c);
+
+  std::size_t size() const { return group_of_.size(); }  // mentions recorded
+  std::uint32_t GroupOf(std::uint32_t idx) const { return group_of_[idx]; }
+  const GroupRec& group(std::uint32_t g) const { return groups_[g]; }
+  std::size_t live_groups() const { return live_; }
+  // The live group of an event id, current or retired by a merge or rename;
+  // kNone when the id was never an event's.
+  std::uint32_t Resolve(absl::string_view event_id) const;
+  // What storing mention `idx` did, and the ids it retired.
+  identity::Change ChangeAt(std::uint32_t idx) const;
+  std::vector<std::string> RetiredAt(std::uint32_t idx) const;
+
+  // Whether `idx` is its event's first member among those `pred` accepts
+  // (members before it are tested in ascending order until one passes).
+  template <typename Pred>
+  bool IsFirst(std::uint32_t idx, Pred pred) const {
+    const GroupRec& g = groups_[group_of_[idx]];
+    if (g.first == idx) return true;
+    for (std::uint32_t m : g.members) {
+      if (m >= idx) break;
+      if (pred(m)) return false;
+    }
+    return true;
+  }
+
+  std::size_t MemoryBytes() const;
+
+ private:
+  std::uint32_t GroupOfKey(std::uint64_t key) const;
+
+  Column<std::uint32_t> group_of_;
+  Column<std::uint8_t> change_;
+  std::vector<GroupRec> groups_;
+  std::size_t live_ = 0;
+  // Every event key ever issued -> the group it named (follow `forward`).
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> by_key_;
+  // Mention index -> keys its storing retired (merges and renames only).
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint64_t>> retired_;
+};
+
+}  // namespace newsevents::query::store::internal
+
+#endif  // NEWSEVENTS_QUERY_STORE_IDENTITY_INDEX_H_
