@@ -58,6 +58,36 @@ v1::AppendArticleRequest Protests(const std::string& article_id, int n) {
   return AppendRequest(a, events, {});
 }
 
+// A report of Ukraine's capture of a town in Kursk Oblast on 8 August 2024
+// (`place`: "sudzha", "far" (a town 130 km away) or "region").
+v1::AppendArticleRequest Capture(const std::string& article_id, const std::string& outlet,
+                                 const std::string& place) {
+  store::ArticleInfo a;
+  a.id = article_id;
+  a.outlet = outlet;
+  a.published_at = fx::Day(2024, 8, 9);
+  store::Event e;
+  e.id = absl::StrCat(article_id, "-e1");
+  e.type = store::EventType::kAssault;
+  e.mode = "capture";
+  e.actors = {{.id = "country:UKR", .name = "Ukraine", .kind = store::EntityKind::kCountry}};
+  e.recipients = {{.id = "force:rus-military", .name = "Russian Armed Forces"}};
+  if (place == "region") {
+    e.place = {.id = "iso:RU-KRS", .name = "Kursk Oblast", .kind = store::PlaceKind::kAdmin1,
+               .admin1_id = "iso:RU-KRS", .country = "RUS"};
+  } else {
+    const bool far = place == "far";
+    e.place = {.id = far ? "gn:zheleznogorsk" : "gn:sudzha",
+               .name = far ? "Zheleznogorsk" : "Sudzha", .kind = store::PlaceKind::kCity,
+               .admin1_id = "iso:RU-KRS", .country = "RUS",
+               .latitude = far ? 52.34 : 51.19, .longitude = far ? 35.35 : 35.27};
+  }
+  e.when = fx::OnDay(2024, 8, 8);
+  e.modality = store::Modality::kReported;
+  e.evidence.sentence = absl::StrCat(outlet, " reports the capture near ", place, ".");
+  return AppendRequest(a, {e}, {});
+}
+
 class QueryServiceTest : public ::testing::Test {
  protected:
   QueryServiceTest() : clock_(fx::Day(2025, 2, 1)) { Start(1024); }
@@ -411,6 +441,123 @@ TEST_F(QueryServiceTest, WatchEventsReplaysThenDeliversNewEvents) {
   ctx->TryCancel();
   EXPECT_FALSE(reader->Read(&message));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+// Mentions group into events: WatchEvents says what each one did, a
+// retired id keeps answering, ListMentions lists an event's reports.
+TEST_F(QueryServiceTest, EventsGroupMentionsAndWatchersSeeEveryChange) {
+  Append(Protests("art_0", 1));  // revision 1, so that the watch can replay from it
+  Append(Capture("art_a", "reuters.com", "sudzha"));
+  v1::WatchEventsRequest request;
+  request.set_from_revision(1);
+  auto ctx = Context();
+  auto reader = stub_->WatchEvents(ctx.get(), request);
+  v1::WatchEventsResponse message;
+  ASSERT_TRUE(reader->Read(&message));  // replayed: the stream is registered
+  EXPECT_EQ(message.event().id(), "art_a-e1");
+  EXPECT_EQ(message.change(), v1::EVENT_CHANGE_CREATED);
+  const std::string first = message.event().identity().event_id();
+  ASSERT_THAT(first, ::testing::StartsWith("evt_"));
+
+  Append(Capture("art_b", "example.org", "far"));
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_EQ(message.change(), v1::EVENT_CHANGE_CREATED);
+  const std::string second = message.event().identity().event_id();
+  EXPECT_NE(second, first);
+
+  Append(Capture("art_c", "bbc.co.uk", "sudzha"));
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_EQ(message.change(), v1::EVENT_CHANGE_UPDATED);
+  EXPECT_EQ(message.event().identity().event_id(), first);
+  EXPECT_EQ(message.event().identity().corroboration().mentions(), 2);
+  EXPECT_EQ(message.event().identity().corroboration().independent_outlets(), 2);
+
+  // The region holds both towns: one event now, named by its smallest
+  // mention id (art_a-e1's).
+  Append(Capture("art_d", "apnews.com", "region"));
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_EQ(message.change(), v1::EVENT_CHANGE_MERGED);
+  EXPECT_EQ(message.event().identity().event_id(), first);
+  EXPECT_THAT(message.retired_event_ids(), ElementsAre(second));
+  EXPECT_EQ(message.event().identity().corroboration().mentions(), 4);
+  EXPECT_EQ(message.event().identity().corroboration().articles(), 4);
+  ctx->TryCancel();
+  EXPECT_FALSE(reader->Read(&message));
+  reader->Finish();
+
+  v1::GetEventRequest get;
+  get.set_id(second);
+  v1::Event event;
+  ASSERT_TRUE(stub_->GetEvent(Context().get(), get, &event).ok());
+  EXPECT_EQ(event.id(), "art_a-e1");
+  EXPECT_EQ(event.identity().event_id(), first);
+
+  v1::ListMentionsRequest mentions;
+  mentions.set_event_id(second);
+  mentions.set_page_size(3);
+  v1::ListMentionsResponse page;
+  ASSERT_TRUE(stub_->ListMentions(Context().get(), mentions, &page).ok());
+  std::vector<std::string> ids;
+  for (const v1::Event& e : page.mentions()) ids.push_back(e.id());
+  ASSERT_FALSE(page.next_page_token().empty());
+  mentions.set_page_token(page.next_page_token());
+  ASSERT_TRUE(stub_->ListMentions(Context().get(), mentions, &page).ok());
+  for (const v1::Event& e : page.mentions()) ids.push_back(e.id());
+  EXPECT_TRUE(page.next_page_token().empty());
+  EXPECT_THAT(ids, ElementsAre("art_a-e1", "art_b-e1", "art_c-e1", "art_d-e1"));
+
+  // ListEvents: one row for the event (plus the protest), with its identity
+  // as GetEvent gives it; every report on request.
+  v1::ListEventsRequest list;
+  list.mutable_filter()->add_types(v1::EVENT_TYPE_ASSAULT);
+  v1::ListEventsResponse listed;
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &listed).ok());
+  ASSERT_THAT(listed.events(), SizeIs(1));
+  get.set_id(first);
+  ASSERT_TRUE(stub_->GetEvent(Context().get(), get, &event).ok());
+  EXPECT_EQ(listed.events(0).SerializeAsString(), event.SerializeAsString());
+  list.set_mentions(true);
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &listed).ok());
+  EXPECT_THAT(listed.events(), SizeIs(4));
+  list.set_mentions(false);
+  list.set_min_independent_outlets(5);
+  ASSERT_TRUE(stub_->ListEvents(Context().get(), list, &listed).ok());
+  EXPECT_THAT(listed.events(), SizeIs(0));
+
+  v1::AggregateEventsRequest aggregate;
+  aggregate.add_group_by(v1::GROUP_BY_TYPE);
+  v1::AggregateEventsResponse buckets;
+  ASSERT_TRUE(stub_->AggregateEvents(Context().get(), aggregate, &buckets).ok());
+  EXPECT_EQ(buckets.total_events(), 2);  // the capture and the protest
+  aggregate.set_count_mentions(true);
+  ASSERT_TRUE(stub_->AggregateEvents(Context().get(), aggregate, &buckets).ok());
+  EXPECT_EQ(buckets.total_events(), 5);
+}
+
+TEST_F(QueryServiceTest, ListMentionsAndCorroborationFiltersRejectBadRequests) {
+  Append(Capture("art_a", "reuters.com", "sudzha"));
+  v1::ListMentionsRequest mentions;
+  v1::ListMentionsResponse page;
+  grpc::Status s = stub_->ListMentions(Context().get(), mentions, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("event_id"));
+
+  mentions.set_event_id("evt_00000000000000ff");
+  s = stub_->ListMentions(Context().get(), mentions, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "event_id: no event 'evt_00000000000000ff'");
+
+  mentions.set_page_size(1001);
+  s = stub_->ListMentions(Context().get(), mentions, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
+
+  v1::ListEventsRequest list;
+  list.set_min_articles(-2);
+  v1::ListEventsResponse listed;
+  s = stub_->ListEvents(Context().get(), list, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "min_articles: must not be negative, got -2");
 }
 
 TEST_F(QueryServiceTest, WatchEventsEndsWithResourceExhaustedWhenTheClientFallsBehind) {
