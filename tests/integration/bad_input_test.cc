@@ -771,6 +771,7 @@ std::vector<std::pair<std::string, std::function<void(v1::EventFilter&)>>> BadFi
        [](v1::EventFilter& f) { *f.mutable_start_time() = Ts(kYear9999End + 1); }},
       {"end_time with negative nanos",
        [](v1::EventFilter& f) { *f.mutable_end_time() = Ts(0, -5); }},
+      {"event id with a space", [](v1::EventFilter& f) { f.add_event_ids("evt 1"); }},
   };
 }
 
@@ -788,6 +789,7 @@ std::vector<std::string> BadFilterMessages() {
       "2024-12-25T00:00:00+00:00",
       absl::StrCat("filter.start_time: invalid timestamp (seconds ", kYear9999End + 1),
       "filter.end_time: invalid timestamp (seconds 0, nanos -5)",
+      "filter.event_ids[0]: malformed id 'evt 1'",
   };
 }
 
@@ -850,12 +852,66 @@ TEST_F(BadInputTest, ListEvents) {
          r.set_page_token(token);
        },
        C::INVALID_ARGUMENT, {"page_token was issued for a different filter or order"}},
+      {"page token of the mentions view",
+       [token](R& r) {
+         r.set_mentions(true);
+         r.set_page_token(token);
+       },
+       C::INVALID_ARGUMENT, {"page_token was issued for a different"}},
+      {"min_articles -1", [](R& r) { r.set_min_articles(-1); }, C::INVALID_ARGUMENT,
+       {"min_articles: must not be negative, got -1"}},
+      {"min_independent_outlets INT32_MIN",
+       [](R& r) { r.set_min_independent_outlets(std::numeric_limits<std::int32_t>::min()); },
+       C::INVALID_ARGUMENT, {"min_independent_outlets: must not be negative, got -2147483648"}},
+      {"min_articles INT32_MAX (nothing matches)",
+       [](R& r) { r.set_min_articles(std::numeric_limits<std::int32_t>::max()); }, C::OK, {}},
       {"good page token", [token](R& r) { r.set_page_token(token); }, C::OK, {}},
   };
   AddFilterRows(rows);
   RunTable<R, v1::ListEventsResponse>(base, rows, [this](const R& r, v1::ListEventsResponse* out) {
     return query_stub_->ListEvents(Context().get(), r, out);
   });
+  ExpectServersUp();
+}
+
+TEST_F(BadInputTest, ListMentions) {
+  using C = grpc::StatusCode;
+  using R = v1::ListMentionsRequest;
+  std::string event_id;
+  {
+    v1::GetEventRequest get;
+    get.set_id(*event_id_);
+    v1::Event event;
+    const grpc::Status s = query_stub_->GetEvent(Context().get(), get, &event);
+    ASSERT_TRUE(s.ok()) << Describe(s);
+    event_id = event.identity().event_id();
+    ASSERT_FALSE(event_id.empty());
+  }
+  const std::vector<Row<R>> rows = {
+      {"missing event_id", [](R& r) { r.clear_event_id(); }, C::INVALID_ARGUMENT,
+       {"event_id: missing"}},
+      {"event_id with a space", [](R& r) { r.set_event_id("evt 1"); }, C::INVALID_ARGUMENT,
+       {"event_id: malformed id 'evt 1'"}},
+      {"event_id of binary garbage",
+       [](R& r) { r.set_event_id(std::string("\x7f\x01\x02", 3)); }, C::INVALID_ARGUMENT,
+       {"event_id: malformed id '\\x7f\\x01\\x02'"}},
+      {"unknown event_id", [](R& r) { r.set_event_id("evt_ffffffffffffffff"); }, C::NOT_FOUND,
+       {"event_id: no event 'evt_ffffffffffffffff'"}},
+      {"a mention id, not an event id", [](R& r) { r.set_event_id(*event_id_); },
+       C::NOT_FOUND, {"event_id: no event '"}},
+      {"page_size -1", [](R& r) { r.set_page_size(-1); }, C::INVALID_ARGUMENT,
+       {"page_size: must be in 0..1000, got -1"}},
+      {"page token of garbage", [](R& r) { r.set_page_token("%%%"); }, C::INVALID_ARGUMENT,
+       {"page_token is malformed"}},
+      {"good event id", [](R&) {}, C::OK, {}},
+  };
+  R base;
+  base.set_event_id(event_id);
+  RunTable<R, v1::ListMentionsResponse>(base, rows,
+                                        [this](const R& r, v1::ListMentionsResponse* out) {
+                                          return query_stub_->ListMentions(Context().get(), r,
+                                                                           out);
+                                        });
   ExpectServersUp();
 }
 
