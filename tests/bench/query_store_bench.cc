@@ -242,11 +242,13 @@ struct Built {
 
 // Generates articles one at a time (so that the input's memory is recycled)
 // and times the appends only. bytes_per_event = RSS growth / events.
-Built Build(std::int64_t events, bool random_order = false) {
+Built Build(std::int64_t events, bool random_order = false, bool group = true) {
   Built b;
   Generator gen(events / 8, random_order);  // 8.5 events per article
   const std::int64_t rss_before = Rss();
-  b.store = std::make_unique<EventStore>();
+  EventStoreOptions options;
+  options.group_mentions = group;
+  b.store = std::make_unique<EventStore>(options);
   absl::Duration appending;
   std::int64_t n = 0;
   while (n < events) {
@@ -272,10 +274,11 @@ EventStore& SharedStore(std::int64_t events, bool random_order = false) {
   return *it->second.store;
 }
 
-void BM_Fill(benchmark::State& state) {
+// Appends with cross-article grouping (the default), or without.
+void Fill(benchmark::State& state, bool group) {
   Built b;
   for (auto _ : state) {
-    b = Build(state.range(0));
+    b = Build(state.range(0), false, group);
     state.SetIterationTime(b.seconds);
   }
   state.SetItemsProcessed(b.events * state.iterations());
@@ -284,9 +287,19 @@ void BM_Fill(benchmark::State& state) {
   state.counters["columns_per_event"] = static_cast<double>(b.usage.event_columns) / n;
   state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
   state.counters["events"] = static_cast<double>(b.events);
+  state.counters["identity_per_event"] = static_cast<double>(b.usage.identity) / n;
+  state.counters["mentions_per_event_group"] =
+      n / static_cast<double>(std::max<std::int64_t>(1, b.store->GetStats().grouped_events));
 }
+void BM_Fill(benchmark::State& state) { Fill(state, true); }
+void BM_Fill_NoGrouping(benchmark::State& state) { Fill(state, false); }
 void Sizes(benchmark::internal::Benchmark* b);
 BENCHMARK(BM_Fill)->Apply(Sizes)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Fill_NoGrouping)
+    ->Apply(Sizes)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 void RunList(benchmark::State& state, const ListEventsQuery& q,
              bool random_order = false) {

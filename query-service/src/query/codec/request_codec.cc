@@ -676,6 +676,7 @@ void EncodeStats(const store::Stats& in, absl::string_view data_dir,
   out->set_revision(in.revision);
   EncodeTime(in.started_at, out->mutable_started_at());
   out->set_data_dir(std::string(data_dir));
+  out->set_grouped_events(in.grouped_events);
 }
 
 void EncodeWatchEvent(const store::Event& in, const store::EventChange& change,

@@ -858,6 +858,8 @@ Stats EventStore::GetStats() const {
   s.places = static_cast<std::int64_t>(places_.size());
   s.revision = s.events;
   s.started_at = started_at_;
+  s.grouped_events =
+      group_mentions_ ? static_cast<std::int64_t>(identity_.live_groups()) : s.events;
   return s;
 }
 

@@ -224,6 +224,8 @@ struct Stats {
   std::int64_t places = 0;
   std::int64_t revision = 0;
   absl::Time started_at;
+  // Events after grouping the mentions of one happening (<= events).
+  std::int64_t grouped_events = 0;
 };
 
 }  // namespace newsevents::query::store
