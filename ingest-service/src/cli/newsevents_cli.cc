@@ -55,12 +55,17 @@ Commands
                         through the bulk stream; prints a line per article and
                         a summary; exits 1 if any article failed
   extract FILE          extract without storing; prints the result as JSON
-  events                list events as JSON lines (filters below)
-  event ID              print one event
+  events                list events as JSON lines, one per real-world event
+                        (its first matching report); --mentions lists every
+                        report; --min_articles=N --min_outlets=N keep events
+                        reported that widely (filters below)
+  event ID              print one event (a report id, or an event id evt_...)
+  mentions EVENT_ID     every report (mention) of one event, first stored first
   article ID            print one article's metadata
   aggregate --by=DIMS   count events by one or two of: type mode actor
                         recipient country admin1 place source modality day
-                        week month (filters below)
+                        week month (filters below); --count_mentions counts
+                        every report instead
   figures               figures side by side by source, with conflicts
                         [--kind=killed,injured] [--counted=country:PRK]
                         [--format=json|table] (filters below)
@@ -93,6 +98,7 @@ Filters (events, aggregate, figures, watch; repeat an option or use commas for O
   --since=YYYY-MM-DD    event time on or after;  --until=YYYY-MM-DD  before
   --article=ID          events of one article
   --source=ID           according to this entity
+  --event=EVENT_ID      reports of this event (evt_...)
   --modality=reported   asserted reported alleged estimated denied negated
                         future hypothetical
   --modality=all        every modality (default: asserted, reported, alleged,
@@ -418,6 +424,7 @@ v1::EventFilter FilterFromArgs(const Args& args) {
   for (const auto& v : args.GetAll("place")) f.add_place_ids(v);
   for (const auto& v : args.GetAll("article")) f.add_article_ids(v);
   for (const auto& v : args.GetAll("source")) f.add_source_ids(v);
+  for (const auto& v : args.GetAll("event")) f.add_event_ids(v);
   for (const auto& v : args.GetAll("modality")) {
     if (v == "all") {
       for (int m = 1; m <= v1::Modality_MAX; ++m) f.add_modalities(static_cast<v1::Modality>(m));
@@ -452,6 +459,19 @@ int Events(const Args& args, const std::string& address) {
     if (it == kOrders.end()) Fail(absl::StrCat("--order='", *v, "' is not known"));
     request.set_order_by(it->second);
   }
+  request.set_mentions(args.Get("mentions").has_value());
+  for (const auto& [flag, set] :
+       {std::pair<const char*, void (v1::ListEventsRequest::*)(std::int32_t)>{
+            "min_articles", &v1::ListEventsRequest::set_min_articles},
+        {"min_outlets", &v1::ListEventsRequest::set_min_independent_outlets}}) {
+    if (auto v = args.Get(flag)) {
+      int n = 0;
+      if (!absl::SimpleAtoi(*v, &n) || n < 0) {
+        Fail(absl::StrCat("--", flag, "='", *v, "' must be a number >= 0"));
+      }
+      (request.*set)(n);
+    }
+  }
   const int limit = ParseLimit(args, 50);
   const bool pretty = args.Get("pretty").has_value();
   const std::string format = args.Get("format").value_or("json");
@@ -459,7 +479,8 @@ int Events(const Args& args, const std::string& address) {
     Fail(absl::StrCat("--format='", format, "' must be json or table"));
   }
   if (format == "table") {
-    std::printf("%-9s %-12s %-12s %-16s %s\n", "TYPE", "MODE", "DATE", "PLACE", "SUMMARY");
+    std::printf("%-9s %-12s %-12s %-16s %-8s %s\n", "TYPE", "MODE", "DATE", "PLACE", "REPORTS",
+                "SUMMARY");
   }
   int printed = 0;
   for (;;) {
@@ -485,10 +506,14 @@ int Events(const Args& args, const std::string& address) {
                                      absl::FromUnixSeconds(e.when().end().seconds() - 1),
                                      absl::UTCTimeZone()));
         }
-        std::printf("%-9s %-12s %-12s %-16s %s\n", type.c_str(),
+        // Reports: articles / independent outlets.
+        const v1::Corroboration& c = e.identity().corroboration();
+        const std::string reports =
+            absl::StrCat(c.articles(), "/", c.independent_outlets());
+        std::printf("%-9s %-12s %-12s %-16s %-8s %s\n", type.c_str(),
                     e.mode().empty() ? "-" : e.mode().c_str(), date.c_str(),
                     e.place().name().empty() ? "-" : e.place().name().c_str(),
-                    e.summary().c_str());
+                    reports.c_str(), e.summary().c_str());
       } else {
         std::printf("%s\n", ToJson(e, pretty).c_str());
       }
@@ -529,6 +554,25 @@ int GetOne(const Args& args, const std::string& address, bool event) {
   return 0;
 }
 
+int Mentions(const Args& args, const std::string& address) {
+  if (args.positional.size() != 1) Fail("mentions needs one event id (evt_...)");
+  auto stub = v1::QueryService::NewStub(Connect(address));
+  v1::ListMentionsRequest request;
+  request.set_event_id(args.positional[0]);
+  request.set_page_size(1000);
+  const bool pretty = args.Get("pretty").has_value();
+  for (;;) {
+    v1::ListMentionsResponse response;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    grpc::Status status = stub->ListMentions(&ctx, request, &response);
+    if (!status.ok()) return ReportRpcError("ListMentions", address, status);
+    for (const v1::Event& e : response.mentions()) std::printf("%s\n", ToJson(e, pretty).c_str());
+    if (response.next_page_token().empty()) return 0;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
 int Aggregate(const Args& args, const std::string& address) {
   auto stub = v1::QueryService::NewStub(Connect(address));
   v1::AggregateEventsRequest request;
@@ -543,6 +587,7 @@ int Aggregate(const Args& args, const std::string& address) {
     if (!absl::SimpleAtoi(*v, &top)) Fail("--top must be a number");
     request.set_top_n(top);
   }
+  request.set_count_mentions(args.Get("count_mentions").has_value());
   v1::AggregateEventsResponse response;
   grpc::ClientContext ctx;
   SetDeadline(&ctx);
@@ -705,6 +750,7 @@ int main(int argc, char** argv) {
   if (c == "extract") return Extract(args, ingest);
   if (c == "events") return Events(args, query);
   if (c == "event") return GetOne(args, query, /*event=*/true);
+  if (c == "mentions") return Mentions(args, query);
   if (c == "article") return GetOne(args, query, /*event=*/false);
   if (c == "aggregate") return Aggregate(args, query);
   if (c == "figures") return Figures(args, query);

@@ -365,11 +365,14 @@ TEST(EventId, StableFormat) {
 
 // ~300 mentions of ~100 happenings with shared actors, nearby days, nested
 // places and some bridging month-precision reports.
-std::vector<Mention> Generated(std::uint32_t seed) {
+// With `few_actors`, most mentions share an actor and the events grow past
+// the size at which corroboration switches to hash indexes.
+std::vector<Mention> Generated(std::uint32_t seed, bool few_actors = false) {
   std::mt19937 rng(seed);
   std::vector<Mention> out;
-  const std::vector<std::string> actors = {"country:UKR", "country:RUS", "country:ISR",
-                                           "group:hamas", "country:USA", "org:un"};
+  std::vector<std::string> actors = {"country:UKR", "country:RUS", "country:ISR",
+                                     "group:hamas", "country:USA", "org:un"};
+  if (few_actors) actors.resize(2);
   const std::vector<MentionPlace> places = {Kursk(), KurskOblast(), Belgorod(), Kharkiv(),
                                             MentionPlace()};
   for (int i = 0; i < 300; ++i) {
@@ -392,6 +395,69 @@ std::vector<Mention> Generated(std::uint32_t seed) {
   return out;
 }
 
+// Corroboration by its definition, from the event's mentions.
+Corroboration BruteForce(std::vector<const Mention*> ms) {
+  std::sort(ms.begin(), ms.end(), [](const Mention* a, const Mention* b) {
+    return std::make_pair(a->seen_micros, a->mention_id) <
+           std::make_pair(b->seen_micros, b->mention_id);
+  });
+  Corroboration c;
+  std::set<std::string> articles, outlets, independent;
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    articles.insert(ms[i]->article_id);
+    outlets.insert(ms[i]->outlet);
+    bool copy = false;
+    for (std::size_t j = 0; j < i; ++j) {
+      copy = copy || (ms[j]->outlet != ms[i]->outlet && ms[j]->fingerprint != 0 &&
+                      ms[i]->fingerprint != 0 &&
+                      HammingDistance(ms[j]->fingerprint, ms[i]->fingerprint) <= 3);
+    }
+    if (!copy) independent.insert(ms[i]->outlet);
+  }
+  c.mentions = static_cast<std::int64_t>(ms.size());
+  c.articles = static_cast<std::int64_t>(articles.size());
+  c.outlets = static_cast<std::int64_t>(outlets.size());
+  c.independent_outlets = static_cast<std::int64_t>(independent.size());
+  c.first_seen_micros = ms.front()->seen_micros;
+  c.last_seen_micros = ms.back()->seen_micros;
+  return c;
+}
+
+void ExpectCorroborationByDefinition(const EventGrouper& g, const std::vector<Mention>& mentions) {
+  std::map<std::string, std::vector<const Mention*>> by_event;
+  for (const Mention& m : mentions) by_event[*g.EventOf(m.mention_id)].push_back(&m);
+  for (const auto& [id, ms] : by_event) {
+    const Corroboration want = BruteForce(ms);
+    const Corroboration got = *g.CorroborationOf(id);
+    EXPECT_EQ(got.mentions, want.mentions) << id;
+    EXPECT_EQ(got.articles, want.articles) << id;
+    EXPECT_EQ(got.outlets, want.outlets) << id;
+    EXPECT_EQ(got.independent_outlets, want.independent_outlets) << id;
+    EXPECT_EQ(got.first_seen_micros, want.first_seen_micros) << id;
+    EXPECT_EQ(got.last_seen_micros, want.last_seen_micros) << id;
+  }
+}
+
+// Large events (counted through hash indexes), built in many orders, with
+// merges that bring in earlier reports: corroboration is always as defined.
+TEST(Corroboration, LargeEventsInAnyOrderCountAsDefined) {
+  const std::vector<Mention> mentions = Generated(11, /*few_actors=*/true);
+  std::mt19937 rng(5);
+  std::vector<std::size_t> order(mentions.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::size_t largest = 0;
+  for (int perm = 0; perm < 10; ++perm) {
+    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
+    EventGrouper g;
+    for (std::size_t i : order) g.Add(mentions[i]);
+    for (const std::string& id : g.EventIds()) {
+      largest = std::max(largest, static_cast<std::size_t>(g.CorroborationOf(id)->mentions));
+    }
+    ExpectCorroborationByDefinition(g, mentions);
+  }
+  EXPECT_GT(largest, 100u);
+}
+
 TEST(EventGrouper, OrderIndependentEventIds) {
   const std::vector<Mention> mentions = Generated(7);
   std::map<std::string, std::string> reference;
@@ -405,6 +471,7 @@ TEST(EventGrouper, OrderIndependentEventIds) {
     for (std::size_t i : order) g.Add(mentions[i]);
     std::map<std::string, std::string> got;
     for (const Mention& m : mentions) got[m.mention_id] = *g.EventOf(m.mention_id);
+    ExpectCorroborationByDefinition(g, mentions);
     if (perm == 0) {
       reference = got;
       // Not trivial: some events have several mentions, and not all one.

@@ -5,11 +5,14 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 
 namespace newsevents::query::identity {
 namespace {
@@ -20,7 +23,11 @@ constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
 // Mentions whose interval spans more days than this are not put in day
 // buckets; they are found through the per-participant list instead.
 constexpr std::int64_t kMaxBucketedDays = 400;
-constexpr std::int64_t kMaxFineDays = 3;
+// Fine blocks span kFineDays days: fewer, fuller blocks than one per day
+// (each block is a hash lookup; most candidates in it are then a cheap
+// time check away from being dropped).
+constexpr std::int64_t kFineDays = 4;
+constexpr std::int64_t kMaxFineDays = 12;
 
 // Fixed, portable 64-bit hash: FNV-1a then the splitmix64 finalizer.
 std::uint64_t Mix(std::uint64_t z) {
@@ -87,12 +94,14 @@ class Interner {
 // A mention in the compact form the grouper keeps and compares.
 struct Rec {
   // Hot: what the candidate check reads.
-  std::uint32_t parent = 0;  // union-find
   std::int32_t type = 0;
   std::uint8_t modality = 0;
   std::uint8_t level = 0;
   bool has_coordinates = false;
   bool timed = false;
+  // Corroboration: the text is a near-copy of an earlier member of its
+  // event from another outlet (kept by the event's counting).
+  bool copy = false;
   std::uint32_t mode = 0;
   // Fixed 64-bit hash of the article id (0 = none), compared for equality
   // only: a false match needs a 64-bit collision between two article ids.
@@ -258,37 +267,70 @@ constexpr std::int64_t kAllDay = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kWideDay = std::numeric_limits<std::int64_t>::min() + 1;
 // 32-day buckets: far from any day number a real interval reaches.
 constexpr std::int64_t kCoarseBase = std::int64_t{1} << 60;
+// The country of the day blocks of mentions without one (interned ids are
+// smaller).
+constexpr std::uint32_t kNoCountry = 0xfffffffeu;
 
 }  // namespace
 
 std::uint64_t TextFingerprint(absl::string_view text) {
-  int votes[64] = {0};
-  std::string prev, word;
-  bool any = false;
-  auto feature = [&](std::uint64_t h) {
-    for (int b = 0; b < 64; ++b) votes[b] += (h >> b) & 1 ? 1 : -1;
+  // Per bit, how many features set it: counter b is byte b / 8 of lanes[b % 8]
+  // (eight 8-bit counters per word), so adding a feature is eight masked
+  // adds. Flushed into `ones` before a byte could overflow.
+  constexpr std::uint64_t kLow = 0x0101010101010101ULL;
+  std::uint64_t lanes[8] = {0};
+  int in_lanes = 0, features = 0;
+  int ones[64] = {0};
+  auto flush_planes = [&] {
+    for (int b = 0; b < 64; ++b) {
+      ones[b] += static_cast<int>((lanes[b % 8] >> (8 * (b / 8))) & 0xff);
+    }
+    for (std::uint64_t& l : lanes) l = 0;
+    in_lanes = 0;
   };
+  auto feature = [&](std::uint64_t h) {
+    for (int k = 0; k < 8; ++k) lanes[k] += (h >> k) & kLow;
+    ++features;
+    if (++in_lanes == 255) flush_planes();
+  };
+  bool any = false;
+  // The FNV states of StableHash(word, 1) and StableHash(prev + " " + word, 2),
+  // run byte by byte so that no string is built; `next` is the bigram state
+  // the current word starts for the word after it.
+  constexpr std::uint64_t kBasis = 0xcbf29ce484222325ULL;
+  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+  std::uint64_t uni = kBasis ^ 1, bi = 0, next = kBasis ^ 2;
+  bool in_word = false, has_prev = false;
   auto flush = [&] {
-    if (word.empty()) return;
+    if (!in_word) return;
     any = true;
-    feature(StableHash(word, 1));
-    if (!prev.empty()) feature(StableHash(prev + " " + word, 2));
-    prev = std::move(word);
-    word.clear();
+    feature(Mix(uni));
+    if (has_prev) feature(Mix(bi));
+    bi = (next ^ static_cast<unsigned char>(' ')) * kPrime;
+    has_prev = true;
+    in_word = false;
+    uni = kBasis ^ 1;
+    next = kBasis ^ 2;
   };
   for (char c : text) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (absl::ascii_isalnum(u) || u >= 0x80) {
-      word.push_back(absl::ascii_tolower(u));
+      const unsigned char l = static_cast<unsigned char>(absl::ascii_tolower(u));
+      uni = (uni ^ l) * kPrime;
+      bi = (bi ^ l) * kPrime;
+      next = (next ^ l) * kPrime;
+      in_word = true;
     } else {
       flush();
     }
   }
   flush();
   if (!any) return 0;
+  flush_planes();
+  // A bit is set when more features set it than clear it.
   std::uint64_t fp = 0;
   for (int b = 0; b < 64; ++b) {
-    if (votes[b] > 0) fp |= 1ULL << b;
+    if (2 * ones[b] > features) fp |= 1ULL << b;
   }
   return fp == 0 ? 1 : fp;
 }
@@ -319,17 +361,46 @@ struct EventGrouper::Impl {
   GroupingOptions options;
   Interner interner;
   std::vector<Rec> recs;
+  // Hot columns of the candidate check, dense so that a long candidate list
+  // stays in cache: the union-find parent, and the interval the time test
+  // reads (untimed = everything).
+  std::vector<std::uint32_t> parents;
+  struct Interval {
+    std::int64_t start, end;
+  };
+  std::vector<Interval> intervals;
   std::vector<std::uint32_t> pool;  // participants of every mention
   std::vector<std::string> ids;  // mention ids, by index
   absl::flat_hash_map<std::string, std::uint32_t> index_of;
-  // Valid at roots only.
-  struct Group {
-    std::uint32_t min_member = 0;
-    std::vector<std::uint32_t> members;
-    std::string event_id;
+  // An event of two or more mentions, kept at its union-find root (an
+  // event of one mention has no Group: its root is the mention). Its
+  // corroboration is kept up to date as mentions arrive in (seen, id)
+  // order, and recounted after a merge or an earlier-seen arrival.
+  // Hash indexes of a large event's counted mentions.
+  struct Indexes {
+    absl::flat_hash_set<std::uint64_t> articles;
+    absl::flat_hash_set<std::uint32_t> outlets;
+    // Outlet -> its members that are not near-copies (outlets with none
+    // are absent).
+    absl::flat_hash_map<std::uint32_t, std::int32_t> independent;
+    // Fingerprint bands (see AddToCorroboration) -> members.
+    absl::flat_hash_map<std::uint64_t, std::vector<std::uint32_t>> bands;
   };
-  absl::flat_hash_map<std::uint32_t, Group> groups;     // by root
-  absl::flat_hash_map<std::string, std::uint32_t> root_of_event;
+  // Up to this many counted mentions, corroboration is counted by scanning
+  // them; beyond, through Indexes.
+  static constexpr std::size_t kScanLimit = 48;
+  struct Group {
+    std::uint32_t min_member = 0;  // smallest mention id: names the event
+    std::vector<std::uint32_t> members;
+    Corroboration corr;
+    std::uint32_t latest = 0;  // the member last in (seen, id) order
+    std::vector<std::uint32_t> counted;      // members in (seen, id) order
+    std::vector<std::uint32_t> independent;  // outlets (small events)
+    std::unique_ptr<Indexes> indexes;        // large events
+  };
+  absl::flat_hash_map<std::uint32_t, Group> groups;  // by root
+  // Every live event: its key (the hash its id spells) -> its root.
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> root_of_key;
   // Block postings: per key, a newest-first linked list of chunks of up to
   // six mentions, all chunks in one vector.
   struct Chunk {
@@ -344,25 +415,25 @@ struct EventGrouper::Impl {
   std::vector<std::uint32_t> roots;    // the groups it links to
 
   std::uint32_t Find(std::uint32_t x) const {
-    while (recs[x].parent != x) x = recs[x].parent;
+    while (parents[x] != x) x = parents[x];
     return x;
   }
   std::uint32_t FindCompress(std::uint32_t x) {
-    while (recs[x].parent != x) {
-      recs[x].parent = recs[recs[x].parent].parent;
-      x = recs[x].parent;
+    while (parents[x] != x) {
+      parents[x] = parents[parents[x]];
+      x = parents[x];
     }
     return x;
   }
 
   // Calls f(key) for each block the mention is indexed under (index=true) or
   // must be looked up in (index=false). Blocks are per (type, participant)
-  // and a time tier: one-day buckets for intervals of at most
+  // and a time tier: kFineDays-day buckets for intervals of at most
   // kMaxFineDays days, 32-day buckets for intervals of at most
   // kMaxBucketedDays, and one "wide" list for the rest (open, untimed or
-  // longer). A lookup visits the day and 32-day buckets its widened interval
-  // touches plus the wide list; an open or very long query visits the list
-  // of all mentions of the (type, participant).
+  // longer). A lookup visits the fine and 32-day buckets its widened
+  // interval touches plus the wide list; an open or very long query visits
+  // the list of all mentions of the (type, participant).
   template <typename F>
   void ForEachKey(const Rec& r, bool index, F&& f) const {
     const bool bounded = r.timed && r.start != kOpenStart && r.end != kOpenEnd;
@@ -373,24 +444,51 @@ struct EventGrouper::Impl {
       last = FloorDiv(SatAdd(r.end, tol) - 1, kDayMicros);
     }
     const std::int64_t days = last - first + 1;
+    // Every block is also kept per country (kNoCountry for mentions without
+    // one): mentions of two known countries never link, so a mention with a
+    // country looks up its country's and kNoCountry's blocks, and one
+    // without looks up the blocks of all countries.
+    auto geo = [&](std::uint64_t key, std::uint32_t country) {
+      return Mix(key ^ ((static_cast<std::uint64_t>(country) + 1) * 0xd6e8feb86659fd93ULL));
+    };
+    // Index under the key and its country form; look up the country form
+    // (and the no-country one) when the mention has a country, else the key.
+    const std::uint32_t country = r.country != 0 ? r.country : kNoCountry;
+    auto put = [&](std::uint64_t key) {
+      f(key);
+      f(geo(key, country));
+    };
+    auto put_plain = [&](std::uint64_t key) { f(key); };
+    auto get = [&](std::uint64_t key) {
+      if (r.country == 0) {
+        f(key);
+      } else {
+        f(geo(key, r.country));
+        f(geo(key, kNoCountry));
+      }
+    };
     auto emit = [&](std::uint32_t p) {
       if (index) {
-        f(BlockKey(r.type, p, kAllDay));
+        put_plain(BlockKey(r.type, p, kAllDay));
         if (bounded && days <= kMaxFineDays) {
-          for (std::int64_t d = first; d <= last; ++d) f(BlockKey(r.type, p, d));
+          for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
+            put(BlockKey(r.type, p, d));
+          }
         } else if (bounded && days <= kMaxBucketedDays) {
           for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-            f(BlockKey(r.type, p, kCoarseBase + b));
+            put(BlockKey(r.type, p, kCoarseBase + b));
           }
         } else {
-          f(BlockKey(r.type, p, kWideDay));
+          put(BlockKey(r.type, p, kWideDay));
         }
       } else if (bounded && days <= kMaxBucketedDays) {
-        for (std::int64_t d = first; d <= last; ++d) f(BlockKey(r.type, p, d));
-        for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-          f(BlockKey(r.type, p, kCoarseBase + b));
+        for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
+          get(BlockKey(r.type, p, d));
         }
-        f(BlockKey(r.type, p, kWideDay));
+        for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
+          get(BlockKey(r.type, p, kCoarseBase + b));
+        }
+        get(BlockKey(r.type, p, kWideDay));
       } else {
         f(BlockKey(r.type, p, kAllDay));
       }
@@ -402,7 +500,148 @@ struct EventGrouper::Impl {
     }
   }
 
-  std::string IdOf(const Group& g) const { return EventIdFor(ids[g.min_member]); }
+  std::uint32_t MinMember(std::uint32_t root) const {
+    auto it = groups.find(root);
+    return it == groups.end() ? root : it->second.min_member;
+  }
+  std::size_t SizeOf(std::uint32_t root) const {
+    auto it = groups.find(root);
+    return it == groups.end() ? 1 : it->second.members.size();
+  }
+  std::uint64_t KeyOf(std::uint32_t root) const { return StableHash(ids[MinMember(root)]); }
+  std::string IdOf(std::uint32_t root) const { return EventIdFor(ids[MinMember(root)]); }
+  // Whether mention a comes after mention b in (seen, id) order.
+  bool Later(std::uint32_t a, std::uint32_t b) const {
+    if (recs[a].seen != recs[b].seen) return recs[a].seen > recs[b].seen;
+    return ids[a] > ids[b];
+  }
+  std::uint32_t Root(absl::string_view event_id) const {
+    if (event_id.size() != 20 || !absl::StartsWith(event_id, "evt_")) return kNone;
+    std::uint64_t key = 0;
+    if (!absl::SimpleHexAtoi(event_id.substr(4), &key)) return kNone;
+    auto it = root_of_key.find(key);
+    return it == root_of_key.end() ? kNone : it->second;
+  }
+
+  // Counts mention m into g, m being later in (seen, id) order than every
+  // member counted so far. A text within syndication_max_hamming (at most
+  // 3) bits of an earlier one shares one of its four 16-bit bands with it
+  // (pigeonhole), so earlier texts are found through the band index.
+  bool NearCopy(std::uint32_t of, std::uint32_t e) const {
+    const int max_hamming = std::min(options.syndication_max_hamming, 3);
+    return recs[e].outlet != recs[of].outlet && recs[e].fingerprint != 0 &&
+           recs[of].fingerprint != 0 &&
+           HammingDistance(recs[e].fingerprint, recs[of].fingerprint) <= max_hamming;
+  }
+  void BuildIndexes(Group& g) {
+    g.indexes = std::make_unique<Indexes>();
+    Indexes& x = *g.indexes;
+    for (std::uint32_t e : g.counted) {
+      x.articles.insert(recs[e].article);
+      x.outlets.insert(recs[e].outlet);
+      if (!recs[e].copy) ++x.independent[recs[e].outlet];
+      if (recs[e].fingerprint == 0) continue;
+      for (int b = 0; b < 4; ++b) x.bands[BandKey(recs[e].fingerprint, b)].push_back(e);
+    }
+    g.independent.clear();
+  }
+  // Counts mention m into g. In a small event m must be later in (seen, id)
+  // order than every member counted so far; a large one (with Indexes) takes
+  // members in any order: m's status is judged against the earlier members,
+  // and later members m is an earlier source for lose theirs.
+  void AddToCorroboration(Group& g, std::uint32_t m) {
+    Rec& r = recs[m];
+    if (g.indexes == nullptr && g.counted.size() >= kScanLimit) BuildIndexes(g);
+    bool copy = false;
+    if (Indexes* x = g.indexes.get(); x != nullptr) {
+      g.corr.articles += x->articles.insert(r.article).second;
+      g.corr.outlets += x->outlets.insert(r.outlet).second;
+      if (r.fingerprint != 0) {
+        for (int b = 0; b < 4; ++b) {
+          auto it = x->bands.find(BandKey(r.fingerprint, b));
+          if (it == x->bands.end()) continue;
+          for (std::uint32_t e : it->second) {
+            if (!NearCopy(m, e)) continue;
+            if (Later(m, e)) {
+              copy = true;
+            } else if (!recs[e].copy) {  // m is an earlier source for e
+              recs[e].copy = true;
+              if (--x->independent[recs[e].outlet] == 0) x->independent.erase(recs[e].outlet);
+            }
+          }
+        }
+        for (int b = 0; b < 4; ++b) x->bands[BandKey(r.fingerprint, b)].push_back(m);
+      }
+      r.copy = copy;
+      if (!copy) ++x->independent[r.outlet];
+      g.corr.independent_outlets = static_cast<std::int64_t>(x->independent.size());
+    } else {
+      bool article_seen = false, outlet_seen = false;
+      for (std::uint32_t e : g.counted) {
+        article_seen = article_seen || recs[e].article == r.article;
+        outlet_seen = outlet_seen || recs[e].outlet == r.outlet;
+        copy = copy || NearCopy(m, e);
+      }
+      r.copy = copy;
+      g.corr.articles += !article_seen;
+      g.corr.outlets += !outlet_seen;
+      if (!copy && std::find(g.independent.begin(), g.independent.end(), r.outlet) ==
+                       g.independent.end()) {
+        g.independent.push_back(r.outlet);
+      }
+      g.corr.independent_outlets = static_cast<std::int64_t>(g.independent.size());
+    }
+    g.counted.push_back(m);
+    if (g.counted.size() == 1 || Later(m, g.latest)) {
+      g.latest = m;
+      g.corr.last_seen_micros = r.seen;
+    }
+    if (g.counted.size() == 1 || r.seen < g.corr.first_seen_micros) {
+      g.corr.first_seen_micros = r.seen;
+    }
+  }
+  void Recount(Group& g) {
+    g.counted.clear();
+    g.independent.clear();
+    g.indexes.reset();
+    g.corr = Corroboration();
+    std::vector<std::uint32_t> ms = g.members;
+    std::sort(ms.begin(), ms.end(), [&](std::uint32_t a, std::uint32_t b) { return Later(b, a); });
+    g.counted.reserve(ms.size());
+    for (std::uint32_t m : ms) AddToCorroboration(g, m);
+  }
+  // Counts `incoming` (members new to g, in any order) into g.
+  void CountIn(Group& g, std::vector<std::uint32_t> incoming) {
+    if (g.indexes == nullptr) {
+      if (incoming.size() == 1 && Later(incoming[0], g.latest)) {
+        AddToCorroboration(g, incoming[0]);  // the usual case: a later report
+        return;
+      }
+      if (g.counted.size() + incoming.size() < kScanLimit) {
+        Recount(g);  // g.members holds `incoming` already
+        return;
+      }
+      BuildIndexes(g);
+    }
+    std::sort(incoming.begin(), incoming.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return Later(b, a); });
+    for (std::uint32_t m : incoming) AddToCorroboration(g, m);
+  }
+  static std::uint64_t BandKey(std::uint64_t fingerprint, int band) {
+    return (static_cast<std::uint64_t>(band) << 16) | ((fingerprint >> (16 * band)) & 0xffff);
+  }
+  Corroboration CorroborationAt(std::uint32_t root) const {
+    auto it = groups.find(root);
+    if (it != groups.end()) {
+      Corroboration c = it->second.corr;
+      c.mentions = static_cast<std::int64_t>(it->second.members.size());
+      return c;
+    }
+    Corroboration c;
+    c.mentions = c.articles = c.outlets = c.independent_outlets = 1;
+    c.first_seen_micros = c.last_seen_micros = recs[root].seen;
+    return c;
+  }
 };
 
 EventGrouper::EventGrouper(GroupingOptions options) : impl_(std::make_unique<Impl>()) {
@@ -414,7 +653,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   Impl& s = *impl_;
   AddResult result;
   if (auto it = s.index_of.find(mention.mention_id); it != s.index_of.end()) {
-    result.event_id = s.groups.at(s.FindCompress(it->second)).event_id;
+    result.event_id = s.IdOf(s.FindCompress(it->second));
     result.change = Change::kUnchanged;
     return result;
   }
@@ -431,9 +670,14 @@ AddResult EventGrouper::Add(const Mention& mention) {
   });
   std::sort(s.scratch.begin(), s.scratch.end());
   s.scratch.erase(std::unique(s.scratch.begin(), s.scratch.end()), s.scratch.end());
+
   std::vector<std::uint32_t>& roots = s.roots;
   roots.clear();
+  const std::int64_t tol = s.options.time_tolerance_micros;
+  const std::int64_t lo = SatAdd(rec.start, -tol), hi = SatAdd(rec.end, tol);
   for (std::uint32_t c : s.scratch) {
+    // RecCompatible's time test, on the dense column first.
+    if (rec.timed && !(lo < s.intervals[c].end && s.intervals[c].start < hi)) continue;
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
     if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options)) roots.push_back(r);
@@ -442,7 +686,10 @@ AddResult EventGrouper::Add(const Mention& mention) {
   const auto self = static_cast<std::uint32_t>(s.recs.size());
   s.index_of.emplace(mention.mention_id, self);
   s.ids.push_back(mention.mention_id);
-  rec.parent = self;
+  s.parents.push_back(self);
+  s.intervals.push_back(rec.timed ? Impl::Interval{rec.start, rec.end}
+                                  : Impl::Interval{std::numeric_limits<std::int64_t>::min(),
+                                                   std::numeric_limits<std::int64_t>::max()});
   s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) {
     auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
     if (it->second == Impl::kNone || s.chunks[it->second].count == 6) {
@@ -457,45 +704,61 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {
-    Impl::Group g;
-    g.min_member = self;
-    g.members.push_back(self);
-    g.event_id = s.IdOf(g);
-    result.event_id = g.event_id;
+    s.root_of_key[s.KeyOf(self)] = self;
+    result.event_id = s.IdOf(self);
     result.change = Change::kCreated;
-    s.root_of_event[g.event_id] = self;
-    s.groups.emplace(self, std::move(g));
     return result;
   }
   // Merge everything into the largest group.
   std::uint32_t big = roots[0];
   for (std::uint32_t r : roots) {
-    if (s.groups.at(r).members.size() > s.groups.at(big).members.size()) big = r;
+    if (s.SizeOf(r) > s.SizeOf(big)) big = r;
   }
+  std::vector<std::pair<std::uint64_t, std::string>> old;
+  for (std::uint32_t r : roots) old.emplace_back(s.KeyOf(r), s.IdOf(r));
+  if (!s.groups.contains(big)) {
+    Impl::Group& g = s.groups[big];
+    g.min_member = big;
+    g.members.push_back(big);
+    s.Recount(g);
+  }
+  // No insertion into `groups` below: the reference stays valid.
   Impl::Group& into = s.groups.at(big);
-  std::vector<std::string> old_ids;
-  for (std::uint32_t r : roots) old_ids.push_back(s.groups.at(r).event_id);
+  std::vector<std::uint32_t> incoming;
   for (std::uint32_t r : roots) {
     if (r == big) continue;
-    Impl::Group& from = s.groups.at(r);
-    into.members.insert(into.members.end(), from.members.begin(), from.members.end());
-    if (s.ids[from.min_member] < s.ids[into.min_member]) into.min_member = from.min_member;
-    s.recs[r].parent = big;
-    s.groups.erase(r);
+    auto from = s.groups.find(r);
+    if (from == s.groups.end()) {
+      incoming.push_back(r);
+      into.members.push_back(r);
+      if (s.ids[r] < s.ids[into.min_member]) into.min_member = r;
+    } else {
+      into.members.insert(into.members.end(), from->second.members.begin(),
+                          from->second.members.end());
+      incoming.insert(incoming.end(), from->second.members.begin(),
+                      from->second.members.end());
+      if (s.ids[from->second.min_member] < s.ids[into.min_member]) {
+        into.min_member = from->second.min_member;
+      }
+      s.groups.erase(from);
+    }
+    s.parents[r] = big;
   }
   into.members.push_back(self);
-  s.recs[self].parent = big;
+  s.parents[self] = big;
   if (s.ids[self] < s.ids[into.min_member]) into.min_member = self;
-  into.event_id = s.IdOf(into);
-  for (const std::string& id : old_ids) {
-    if (id != into.event_id) {
-      s.root_of_event.erase(id);
+  incoming.push_back(self);
+  s.CountIn(into, std::move(incoming));
+  const std::uint64_t key = s.KeyOf(big);
+  result.event_id = s.IdOf(big);
+  for (const auto& [k, id] : old) {
+    if (k != key) {
+      s.root_of_key.erase(k);
       result.retired_ids.push_back(id);
     }
   }
   std::sort(result.retired_ids.begin(), result.retired_ids.end());
-  s.root_of_event[into.event_id] = big;
-  result.event_id = into.event_id;
+  s.root_of_key[key] = big;
   result.change = roots.size() > 1 ? Change::kMerged : Change::kUpdated;
   return result;
 }
@@ -503,78 +766,39 @@ AddResult EventGrouper::Add(const Mention& mention) {
 std::optional<std::string> EventGrouper::EventOf(absl::string_view mention_id) const {
   auto it = impl_->index_of.find(mention_id);
   if (it == impl_->index_of.end()) return std::nullopt;
-  return impl_->groups.at(impl_->Find(it->second)).event_id;
+  return impl_->IdOf(impl_->Find(it->second));
 }
 
 std::vector<std::string> EventGrouper::MentionsOf(absl::string_view event_id) const {
   std::vector<std::string> out;
-  auto it = impl_->root_of_event.find(event_id);
-  if (it == impl_->root_of_event.end()) return out;
-  for (std::uint32_t m : impl_->groups.at(it->second).members) out.push_back(impl_->ids[m]);
+  const Impl& s = *impl_;
+  const std::uint32_t root = s.Root(event_id);
+  if (root == Impl::kNone) return out;
+  auto it = s.groups.find(root);
+  if (it == s.groups.end()) {
+    out.push_back(s.ids[root]);
+    return out;
+  }
+  for (std::uint32_t m : it->second.members) out.push_back(s.ids[m]);
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::optional<Corroboration> EventGrouper::CorroborationOf(absl::string_view event_id) const {
-  const Impl& s = *impl_;
-  auto it = s.root_of_event.find(event_id);
-  if (it == s.root_of_event.end()) return std::nullopt;
-  std::vector<std::uint32_t> ms = s.groups.at(it->second).members;
-  std::sort(ms.begin(), ms.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (s.recs[a].seen != s.recs[b].seen) return s.recs[a].seen < s.recs[b].seen;
-    return s.ids[a] < s.ids[b];
-  });
-  Corroboration c;
-  c.mentions = static_cast<std::int64_t>(ms.size());
-  absl::flat_hash_set<std::uint64_t> articles;
-  absl::flat_hash_set<std::uint32_t> outlets, independent;
-  // Hamming distance <= 3 over four 16-bit bands: at least one band is equal
-  // (pigeonhole), so earlier texts are found through the band index.
-  absl::flat_hash_map<std::uint64_t, std::vector<std::uint32_t>> bands;
-  const int max_hamming = std::min(s.options.syndication_max_hamming, 3);
-  c.first_seen_micros = s.recs[ms.front()].seen;
-  c.last_seen_micros = s.recs[ms.back()].seen;
-  for (std::uint32_t m : ms) {
-    const Rec& r = s.recs[m];
-    articles.insert(r.article);
-    outlets.insert(r.outlet);
-    bool copy = false;
-    if (r.fingerprint != 0) {
-      for (int b = 0; b < 4 && !copy; ++b) {
-        const std::uint64_t key = (static_cast<std::uint64_t>(b) << 16) |
-                                  ((r.fingerprint >> (16 * b)) & 0xffff);
-        auto bit = bands.find(key);
-        if (bit == bands.end()) continue;
-        for (std::uint32_t e : bit->second) {
-          if (s.recs[e].outlet != r.outlet &&
-              HammingDistance(s.recs[e].fingerprint, r.fingerprint) <= max_hamming) {
-            copy = true;
-            break;
-          }
-        }
-      }
-      for (int b = 0; b < 4; ++b) {
-        bands[(static_cast<std::uint64_t>(b) << 16) | ((r.fingerprint >> (16 * b)) & 0xffff)]
-            .push_back(m);
-      }
-    }
-    if (!copy) independent.insert(r.outlet);
-  }
-  c.articles = static_cast<std::int64_t>(articles.size());
-  c.outlets = static_cast<std::int64_t>(outlets.size());
-  c.independent_outlets = static_cast<std::int64_t>(independent.size());
-  return c;
+  const std::uint32_t root = impl_->Root(event_id);
+  if (root == Impl::kNone) return std::nullopt;
+  return impl_->CorroborationAt(root);
 }
 
 std::vector<std::string> EventGrouper::EventIds() const {
   std::vector<std::string> out;
-  out.reserve(impl_->root_of_event.size());
-  for (const auto& [id, root] : impl_->root_of_event) out.push_back(id);
+  out.reserve(impl_->root_of_key.size());
+  for (const auto& [key, root] : impl_->root_of_key) out.push_back(impl_->IdOf(root));
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::size_t EventGrouper::mention_count() const { return impl_->recs.size(); }
-std::size_t EventGrouper::event_count() const { return impl_->groups.size(); }
+std::size_t EventGrouper::event_count() const { return impl_->root_of_key.size(); }
 
 }  // namespace newsevents::query::identity
