@@ -341,9 +341,15 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
 
 bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx) const {
   if (!group_mentions_) return true;
-  return identity_.IsFirst(idx, [&](std::uint32_t m) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return Matches(f, m);
-  });
+  // The event's members are ascending: those before idx are tested until
+  // one matches.
+  const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
+  if (g.first == idx) return true;
+  for (std::uint32_t m : g.members) {
+    if (m >= idx) break;
+    if (Matches(f, m)) return false;
+  }
+  return true;
 }
 
 std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {

@@ -64,19 +64,6 @@ class IdentityIndex {
   identity::Change ChangeAt(std::uint32_t idx) const;
   std::vector<std::string> RetiredAt(std::uint32_t idx) const;
 
-  // Whether `idx` is its event's first member among those `pred` accepts
-  // (members before it are tested in ascending order until one passes).
-  template <typename Pred>
-  bool IsFirst(std::uint32_t idx, Pred pred) const {
-    const GroupRec& g = groups_[group_of_[idx]];
-    if (g.first == idx) return true;
-    for (std::uint32_t m : g.members) {
-      if (m >= idx) break;
-      if (pred(m)) return false;
-    }
-    return true;
-  }
-
   std::size_t MemoryBytes() const;
 
  private:
