@@ -266,11 +266,13 @@ Built Build(std::int64_t events, bool random_order = false, bool group = true) {
   return b;
 }
 
+// The store the query cases read: mentions grouped into events (the
+// default), or not with NEWSEVENTS_BENCH_NO_GROUPING=1.
 EventStore& SharedStore(std::int64_t events, bool random_order = false) {
   static auto* stores = new std::map<std::pair<std::int64_t, bool>, Built>();
   const auto key = std::make_pair(events, random_order);
   auto it = stores->find(key);
-  if (it == stores->end()) it = stores->emplace(key, Build(events, random_order)).first;
+  if (it == stores->end()) it = stores->emplace(key, Build(events, random_order, std::getenv("NEWSEVENTS_BENCH_NO_GROUPING") == nullptr)).first;
   return *it->second.store;
 }
 

@@ -425,11 +425,12 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
   };
   // Counting events, not mentions: each event through its first stored
   // matching mention.
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> leads;
   auto next_chunk_of_events = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     next_chunk();
     if (query.count_mentions || !group_mentions_) return;
     std::erase_if(chunk, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return !IsLead(f, idx);
+      return !IsLead(f, idx, leads);
     });
   };
 
@@ -591,7 +592,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
   // injured to another's killed still counts.
   const bool per_event = !query.count_mentions && group_mentions_;
   auto grouped = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return per_event && identity_.group(identity_.GroupOf(idx)).size() > 1;
+    return per_event && !identity_.IsAlone(idx);
   };
   auto may_have_figures = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return t.figures_begin(idx) != t.figures_end(idx) || grouped(idx);

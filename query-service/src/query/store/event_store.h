@@ -202,8 +202,11 @@ class EventStore {
                               std::int64_t ingested) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Whether event idx is the first stored mention of its event that
-  // matches `f` (always true without grouping).
-  bool IsLead(const CompiledFilter& f, std::uint32_t idx) const
+  // matches `f` (always true without grouping). REQUIRES: idx matches `f`.
+  // `leads` remembers, per event of two or more mentions, its first
+  // matching mention, so that one read scans a large event's members once.
+  bool IsLead(const CompiledFilter& f, std::uint32_t idx,
+              absl::flat_hash_map<std::uint32_t, std::uint32_t>& leads) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

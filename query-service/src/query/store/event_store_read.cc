@@ -339,17 +339,23 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
   return out;
 }
 
-bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx) const {
-  if (!group_mentions_) return true;
-  // The event's members are ascending: those before idx are tested until
-  // one matches.
-  const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
-  if (g.first == idx) return true;
-  for (std::uint32_t m : g.members) {
-    if (m >= idx) break;
-    if (Matches(f, m)) return false;
+bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
+                        absl::flat_hash_map<std::uint32_t, std::uint32_t>& leads) const {
+  if (!group_mentions_ || identity_.IsFirstOfGroup(idx)) return true;
+  const std::uint32_t group = identity_.GroupOf(idx);
+  const internal::GroupRec& g = identity_.group(group);
+  auto [it, inserted] = leads.try_emplace(group, idx);
+  if (inserted) {
+    // The members are ascending: the first that matches (idx at the
+    // latest, since idx matches), whichever member asked first.
+    for (std::uint32_t m : g.members) {
+      if (Matches(f, m)) {
+        it->second = m;
+        break;
+      }
+    }
   }
-  return true;
+  return it->second == idx;
 }
 
 std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
@@ -397,6 +403,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   const bool events_only = !query.mentions && group_mentions_;
   const bool corroborated = (query.min_articles > 1 || query.min_independent_outlets > 0) &&
                             group_mentions_;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> leads;
   auto accept = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     if (!Matches(f, idx)) return false;
     if (corroborated) {
@@ -406,7 +413,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
         return false;
       }
     }
-    return !events_only || IsLead(f, idx);
+    return !events_only || IsLead(f, idx, leads);
   };
 
   // (sort key, revision); revision = index + 1 keeps the order total. The

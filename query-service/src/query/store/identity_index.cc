@@ -76,6 +76,7 @@ void IdentityIndex::Add(
     rec.first = rec.last = rec.smallest = idx;
     ++live_;
     group_of_.push_back(g);
+    first_.push_back(kFirst);
     by_key_[key] = g;
     return;
   }
@@ -97,6 +98,8 @@ void IdentityIndex::Add(
     std::merge(s.members.begin(), s.members.end(), moved.begin(), moved.end(),
                std::back_inserter(merged));
     s.members = std::move(merged);
+    // Of two events' first mentions, the later is no longer first.
+    first_.at(std::max(s.first, other.first)) = 0;
     s.first = std::min(s.first, other.first);
     s.last = std::max(s.last, other.last);
     if (mention_id_of(other.smallest) < mention_id_of(s.smallest)) s.smallest = other.smallest;
@@ -110,6 +113,8 @@ void IdentityIndex::Add(
   s.key = key;
   by_key_[key] = survivor;
   group_of_.push_back(survivor);
+  first_.push_back(0);
+  first_.at(s.first) = kFirst | kShared;
 }
 
 void IdentityIndex::SetCorroboration(absl::string_view event_id,
@@ -135,7 +140,7 @@ std::vector<std::string> IdentityIndex::RetiredAt(std::uint32_t idx) const {
 }
 
 std::size_t IdentityIndex::MemoryBytes() const {
-  std::size_t bytes = group_of_.bytes() + change_.bytes() +
+  std::size_t bytes = group_of_.bytes() + change_.bytes() + first_.bytes() +
                       groups_.capacity() * sizeof(GroupRec) +
                       by_key_.capacity() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 1) +
                       retired_.capacity() * (sizeof(std::uint32_t) + sizeof(std::vector<std::uint64_t>) + 1);

@@ -55,6 +55,11 @@ class IdentityIndex {
 
   std::size_t size() const { return group_of_.size(); }  // mentions recorded
   std::uint32_t GroupOf(std::uint32_t idx) const { return group_of_[idx]; }
+  // Whether mention idx is its event's first stored one (a dense column, so
+  // that a scan tells the usual one-mention event apart cheaply).
+  bool IsFirstOfGroup(std::uint32_t idx) const { return (first_[idx] & kFirst) != 0; }
+  // Whether mention idx is an event of its own (no other mention).
+  bool IsAlone(std::uint32_t idx) const { return first_[idx] == kFirst; }
   const GroupRec& group(std::uint32_t g) const { return groups_[g]; }
   std::size_t live_groups() const { return live_; }
   // The live group of an event id, current or retired by a merge or rename;
@@ -71,6 +76,9 @@ class IdentityIndex {
 
   Column<std::uint32_t> group_of_;
   Column<std::uint8_t> change_;
+  static constexpr std::uint8_t kFirst = 1;   // the event's first mention
+  static constexpr std::uint8_t kShared = 2;  // ... of an event of several
+  Column<std::uint8_t> first_;
   std::vector<GroupRec> groups_;
   std::size_t live_ = 0;
   // Every event key ever issued -> the group it named (follow `forward`).
