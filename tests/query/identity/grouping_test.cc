@@ -458,6 +458,107 @@ TEST(Corroboration, LargeEventsInAnyOrderCountAsDefined) {
   EXPECT_GT(largest, 100u);
 }
 
+// Components of Compatible() by brute force, as "same component" per pair.
+void ExpectConnectedComponents(const EventGrouper& g, const std::vector<Mention>& mentions) {
+  std::vector<int> comp(mentions.size());
+  for (std::size_t i = 0; i < comp.size(); ++i) comp[i] = static_cast<int>(i);
+  std::function<int(int)> find = [&](int x) { return comp[x] == x ? x : comp[x] = find(comp[x]); };
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      if (Compatible(mentions[i], mentions[j])) comp[find(static_cast<int>(i))] = find(static_cast<int>(j));
+    }
+  }
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      EXPECT_EQ(find(static_cast<int>(i)) == find(static_cast<int>(j)),
+                *g.EventOf(mentions[i].mention_id) == *g.EventOf(mentions[j].mention_id))
+          << mentions[i].mention_id << " " << mentions[j].mention_id;
+    }
+  }
+}
+
+// Many mentions with the same fields (copies of a few reports, some twice in
+// one article, where the same-article rule applies): the grouping still
+// equals the components of Compatible(), in any order.
+TEST(EventGrouper, CopiesOfFewReportsGroupAsTheRelationSays) {
+  std::mt19937 rng(3);
+  std::vector<Mention> templates;
+  for (int t = 0; t < 12; ++t) {
+    Mention m;
+    m.event_type = t % 4 == 0 ? kProtest : kAssault;
+    m.modality = ModalityClass::kFactual;
+    m.actors = {t % 3 == 0 ? "country:RUS" : "country:UKR"};
+    if (t % 2) m.recipients = {"country:RUS"};
+    const std::vector<MentionPlace> places = {Kursk(), KurskOblast(), Belgorod(), MentionPlace()};
+    m.place = places[static_cast<std::size_t>(t) % places.size()];
+    m.when = t % 5 == 0 ? InMonth(2024, 3) : OnDay(2024, 3, 1 + t % 3 * 5);
+    templates.push_back(m);
+  }
+  std::vector<Mention> mentions;
+  for (int i = 0; i < 200; ++i) {
+    Mention m = templates[rng() % templates.size()];
+    m.mention_id = absl::StrCat("c", rng() % 1000, "_", i);
+    m.article_id = absl::StrCat("a", i / 3);  // three mentions per article
+    m.outlet = absl::StrCat("o", rng() % 9, ".com");
+    m.fingerprint = TextFingerprint(absl::StrCat("copy ", rng() % 5));
+    m.seen_micros = i;
+    mentions.push_back(std::move(m));
+  }
+  std::map<std::string, std::string> reference;
+  std::vector<std::size_t> order(mentions.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int perm = 0; perm < 8; ++perm) {
+    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
+    EventGrouper g;
+    for (std::size_t i : order) g.Add(mentions[i]);
+    std::map<std::string, std::string> got;
+    for (const Mention& m : mentions) got[m.mention_id] = *g.EventOf(m.mention_id);
+    if (perm == 0) {
+      reference = got;
+      ExpectConnectedComponents(g, mentions);
+    } else {
+      EXPECT_EQ(got, reference) << "permutation " << perm;
+    }
+    ExpectCorroborationByDefinition(g, mentions);
+  }
+}
+
+// c and d say the same; y is in c's article, so it is judged against c by
+// the same-article rule (distinct) but against d by the general one (one
+// happening: the town inside the region). c stands in for d in the index;
+// y must still find d.
+TEST(EventGrouper, ACopyAnswersForItsStandInsArticle) {
+  Mention c;
+  c.mention_id = "c";
+  c.article_id = "A";
+  c.outlet = "a.com";
+  c.event_type = kAssault;
+  c.actors = {"country:UKR"};
+  c.recipients = {"country:RUS"};
+  c.place = Kursk();
+  c.when = OnDay(2024, 3, 5);
+  Mention d = c;
+  d.mention_id = "d";
+  d.article_id = "B";
+  d.outlet = "b.com";
+  Mention y = c;
+  y.mention_id = "y";
+  y.place = KurskOblast();
+  ASSERT_FALSE(Compatible(y, c));
+  ASSERT_TRUE(Compatible(y, d));
+  std::vector<Mention> ms = {c, d, y};
+  std::sort(ms.begin(), ms.end(),
+            [](const Mention& a, const Mention& b) { return a.mention_id < b.mention_id; });
+  do {
+    EventGrouper g;
+    for (const Mention& m : ms) g.Add(m);
+    EXPECT_EQ(g.EventOf("y"), g.EventOf("c"));
+    EXPECT_EQ(g.event_count(), 1u);
+  } while (std::next_permutation(ms.begin(), ms.end(), [](const Mention& a, const Mention& b) {
+    return a.mention_id < b.mention_id;
+  }));
+}
+
 TEST(EventGrouper, OrderIndependentEventIds) {
   const std::vector<Mention> mentions = Generated(7);
   std::map<std::string, std::string> reference;

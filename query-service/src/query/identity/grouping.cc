@@ -257,6 +257,31 @@ bool RecCompatible(const Rec& a, const Rec& b, const std::uint32_t* pool,
   return PlacesCompatible(a, b, o.max_distance_km);
 }
 
+// Whether two mentions agree on every field the compatibility test reads
+// apart from the article: then any third mention of another article is
+// compatible with both or with neither.
+bool SameFields(const Rec& a, const Rec& b, const std::uint32_t* pool) {
+  return a.type == b.type && a.mode == b.mode && a.modality == b.modality &&
+         a.level == b.level && a.has_coordinates == b.has_coordinates && a.timed == b.timed &&
+         a.place == b.place && a.admin1 == b.admin1 && a.country == b.country &&
+         a.latitude == b.latitude && a.longitude == b.longitude && a.start == b.start &&
+         a.end == b.end && Actors(a, pool) == Actors(b, pool) &&
+         Recipients(a, pool) == Recipients(b, pool);
+}
+std::uint64_t FieldsHash(const Rec& r, const std::uint32_t* pool) {
+  std::uint64_t h = Mix(static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.type)) |
+                        (static_cast<std::uint64_t>(r.mode) << 32));
+  auto add = [&h](std::uint64_t v) { h = Mix(h ^ (v + 0x9e3779b97f4a7c15ULL)); };
+  add(r.modality | (r.level << 8) | (r.timed ? 1u << 16 : 0u));
+  add(r.place | (static_cast<std::uint64_t>(r.country) << 32));
+  add(static_cast<std::uint64_t>(r.start));
+  add(static_cast<std::uint64_t>(r.end));
+  for (std::uint32_t p : Actors(r, pool)) add(p);
+  add(0xa5a5);
+  for (std::uint32_t p : Recipients(r, pool)) add(p);
+  return h;
+}
+
 std::uint64_t BlockKey(std::int32_t type, std::uint32_t participant, std::int64_t day) {
   std::uint64_t h = Mix((static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) |
                         participant);
@@ -369,6 +394,13 @@ struct EventGrouper::Impl {
     std::int64_t start, end;
   };
   std::vector<Interval> intervals;
+  // Mentions with the same fields as an earlier one (wire copies, the same
+  // happening in many reports) are not indexed again: the first one stands
+  // for them in the blocks (see SameFields). A mention of the stand-in's own
+  // article is judged against the stand-in by the same-article rule, so a
+  // copy from another article is kept too (`alt`) to answer for the rest.
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> stand_in_of;  // fields hash
+  std::vector<std::uint32_t> alt;  // per mention; kNone = none
   std::vector<std::uint32_t> pool;  // participants of every mention
   std::vector<std::string> ids;  // mention ids, by index
   absl::flat_hash_map<std::string, std::uint32_t> index_of;
@@ -680,17 +712,38 @@ AddResult EventGrouper::Add(const Mention& mention) {
     if (rec.timed && !(lo < s.intervals[c].end && s.intervals[c].start < hi)) continue;
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
-    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options)) roots.push_back(r);
+    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options) ||
+        (rec.article != 0 && s.recs[c].article == rec.article && s.alt[c] != Impl::kNone &&
+         RecCompatible(rec, s.recs[s.alt[c]], s.pool.data(), s.options))) {
+      roots.push_back(r);
+    }
+  }
+  // Whether an earlier mention with the same fields stands in for this one.
+  const std::uint64_t fields = FieldsHash(rec, s.pool.data());
+  std::uint32_t stand_in = Impl::kNone;
+  if (rec.n_actors + rec.n_recipients > 0) {
+    auto it = s.stand_in_of.find(fields);
+    if (it != s.stand_in_of.end() && SameFields(rec, s.recs[it->second], s.pool.data())) {
+      stand_in = it->second;
+    }
   }
 
   const auto self = static_cast<std::uint32_t>(s.recs.size());
   s.index_of.emplace(mention.mention_id, self);
   s.ids.push_back(mention.mention_id);
   s.parents.push_back(self);
+  s.alt.push_back(Impl::kNone);
+  if (stand_in != Impl::kNone) {
+    if (s.alt[stand_in] == Impl::kNone && s.recs[stand_in].article != rec.article) {
+      s.alt[stand_in] = self;
+    }
+  } else if (rec.n_actors + rec.n_recipients > 0) {
+    s.stand_in_of.try_emplace(fields, self);
+  }
   s.intervals.push_back(rec.timed ? Impl::Interval{rec.start, rec.end}
                                   : Impl::Interval{std::numeric_limits<std::int64_t>::min(),
                                                    std::numeric_limits<std::int64_t>::max()});
-  s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) {
+  if (stand_in == Impl::kNone) s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) {
     auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
     if (it->second == Impl::kNone || s.chunks[it->second].count == 6) {
       Impl::Chunk c{};
