@@ -47,6 +47,10 @@ ABSL_FLAG(int, max_watchers, 1024,
           "Open WatchEvents streams before new ones get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, event_cache_events, 65536,
           "encoded events kept for ListEvents answers (about 0.3-2 KB each; 0 = none)");
+ABSL_FLAG(bool, group_mentions, true,
+          "group the reports (mentions) of one happening into events; false: every "
+          "event record is an event of its own (faster appends and recovery on very "
+          "dense feeds, no cross-article identity)");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -159,7 +163,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  newsevents::query::store::EventStore store;
+  newsevents::query::store::EventStoreOptions store_options;
+  store_options.group_mentions = absl::GetFlag(FLAGS_group_mentions);
+  newsevents::query::store::EventStore store(store_options);
   newsevents::query::ArticleWriterOptions writer_options;
   writer_options.data_dir = absl::GetFlag(FLAGS_data_dir);
   writer_options.snapshot_after_bytes =
