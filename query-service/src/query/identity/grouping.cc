@@ -394,6 +394,23 @@ struct EventGrouper::Impl {
     std::int64_t start, end;
   };
   std::vector<Interval> intervals;
+  std::vector<std::uint32_t> stamp;  // per mention: the last Add that saw it
+  std::uint32_t epoch = 0;
+  static Where WhereOf(const Rec& r) {
+    return {r.article, r.place, r.admin1, r.country, r.level, r.has_coordinates, r.latitude,
+            r.longitude};
+  }
+  static Rec AsRec(const Where& w) {
+    Rec r;
+    r.place = w.place;
+    r.admin1 = w.admin1;
+    r.country = w.country;
+    r.level = w.level;
+    r.has_coordinates = w.has_coordinates;
+    r.latitude = w.latitude;
+    r.longitude = w.longitude;
+    return r;
+  }
   // Mentions with the same fields as an earlier one (wire copies, the same
   // happening in many reports) are not indexed again: the first one stands
   // for them in the blocks (see SameFields). A mention of the stand-in's own
@@ -692,16 +709,22 @@ AddResult EventGrouper::Add(const Mention& mention) {
   Rec rec = Normalize(s.interner, s.pool, mention, s.options);
   // Candidates from the blocks, deduplicated.
   s.scratch.clear();
+  ++s.epoch;
   s.ForEachKey(rec, /*index=*/false, [&](std::uint64_t key) {
     auto it = s.heads.find(key);
     if (it == s.heads.end()) return;
     for (std::uint32_t at = it->second; at != Impl::kNone; at = s.chunks[at].next) {
       const Impl::Chunk& c = s.chunks[at];
-      s.scratch.insert(s.scratch.end(), c.mentions, c.mentions + c.count);
+      for (std::uint32_t i = 0; i < c.count; ++i) {
+        // Each candidate once (a mention sits in several blocks), without
+        // sorting: a per-mention stamp of the last Add that saw it.
+        const std::uint32_t m = c.mentions[i];
+        if (s.stamp[m] == s.epoch) continue;
+        s.stamp[m] = s.epoch;
+        s.scratch.push_back(m);
+      }
     }
   });
-  std::sort(s.scratch.begin(), s.scratch.end());
-  s.scratch.erase(std::unique(s.scratch.begin(), s.scratch.end()), s.scratch.end());
 
   std::vector<std::uint32_t>& roots = s.roots;
   roots.clear();
@@ -732,6 +755,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.index_of.emplace(mention.mention_id, self);
   s.ids.push_back(mention.mention_id);
   s.parents.push_back(self);
+  s.stamp.push_back(0);
   s.alt.push_back(Impl::kNone);
   if (stand_in != Impl::kNone) {
     if (s.alt[stand_in] == Impl::kNone && s.recs[stand_in].article != rec.article) {
