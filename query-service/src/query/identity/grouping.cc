@@ -396,21 +396,6 @@ struct EventGrouper::Impl {
   std::vector<Interval> intervals;
   std::vector<std::uint32_t> stamp;  // per mention: the last Add that saw it
   std::uint32_t epoch = 0;
-  static Where WhereOf(const Rec& r) {
-    return {r.article, r.place, r.admin1, r.country, r.level, r.has_coordinates, r.latitude,
-            r.longitude};
-  }
-  static Rec AsRec(const Where& w) {
-    Rec r;
-    r.place = w.place;
-    r.admin1 = w.admin1;
-    r.country = w.country;
-    r.level = w.level;
-    r.has_coordinates = w.has_coordinates;
-    r.latitude = w.latitude;
-    r.longitude = w.longitude;
-    return r;
-  }
   // Mentions with the same fields as an earlier one (wire copies, the same
   // happening in many reports) are not indexed again: the first one stands
   // for them in the blocks (see SameFields). A mention of the stand-in's own
