@@ -12,7 +12,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 
 namespace newsevents::query::identity {
 namespace {
@@ -363,15 +362,34 @@ std::uint64_t TextFingerprint(absl::string_view text) {
 int HammingDistance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
 std::string EventIdFor(absl::string_view smallest_mention_id) {
+  return EventIdOfKey(StableHash(smallest_mention_id));
+}
+
+std::string EventIdOfKey(std::uint64_t key) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t h = StableHash(smallest_mention_id);
   std::string out = "evt_";
   out.resize(4 + 16);
   for (int i = 19; i >= 4; --i) {
-    out[i] = kHex[h & 15];
-    h >>= 4;
+    out[static_cast<std::size_t>(i)] = kHex[key & 15];
+    key >>= 4;
   }
   return out;
+}
+
+std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id) {
+  if (event_id.size() != 20 || !absl::StartsWith(event_id, "evt_")) return std::nullopt;
+  std::uint64_t key = 0;
+  for (char c : event_id.substr(4)) {
+    key <<= 4;
+    if (c >= '0' && c <= '9') {
+      key |= static_cast<std::uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      key |= static_cast<std::uint64_t>(c - 'a' + 10);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return key;
 }
 
 bool Compatible(const Mention& a, const Mention& b, const GroupingOptions& options) {
@@ -550,10 +568,9 @@ struct EventGrouper::Impl {
     return ids[a] > ids[b];
   }
   std::uint32_t Root(absl::string_view event_id) const {
-    if (event_id.size() != 20 || !absl::StartsWith(event_id, "evt_")) return kNone;
-    std::uint64_t key = 0;
-    if (!absl::SimpleHexAtoi(event_id.substr(4), &key)) return kNone;
-    auto it = root_of_key.find(key);
+    const std::optional<std::uint64_t> key = EventKeyOfId(event_id);
+    if (!key.has_value()) return kNone;
+    auto it = root_of_key.find(*key);
     return it == root_of_key.end() ? kNone : it->second;
   }
 

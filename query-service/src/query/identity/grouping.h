@@ -135,6 +135,10 @@ int HammingDistance(std::uint64_t a, std::uint64_t b);
 
 // "evt_" + 16 hex digits of the fixed hash of `smallest_mention_id`.
 std::string EventIdFor(absl::string_view smallest_mention_id);
+// The same format for a hash already known, and back: the hash an event id
+// spells, or nullopt when `event_id` is not "evt_" + 16 lower-case hex digits.
+std::string EventIdOfKey(std::uint64_t key);
+std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id);
 
 // The compatibility relation (symmetric; reflexive for well-formed mentions).
 // a and b are compatible iff ALL of:

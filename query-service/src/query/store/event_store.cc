@@ -660,10 +660,7 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   }
 
   for (std::size_t k = 0; k < grouped.size(); ++k) {
-    identity_.Add(first_event + static_cast<std::uint32_t>(k), grouped[k],
-                  [this](std::uint32_t i) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-                    return events_.id(i);
-                  });
+    identity_.Add(first_event + static_cast<std::uint32_t>(k), grouped[k]);
   }
   for (const auto& [id, c] : corroboration) identity_.SetCorroboration(id, c);
 
@@ -769,7 +766,7 @@ EventIdentity EventStore::IdentityOut(std::uint32_t idx) const {
   EventIdentity out;
   if (!group_mentions_ || idx >= identity_.size()) return out;
   const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
-  out.event_id = internal::EventIdOf(g.key);
+  out.event_id = identity::EventIdOfKey(g.key);
   Corroboration& c = out.corroboration;
   c.mentions = static_cast<std::int64_t>(g.size());
   c.articles = g.articles;

@@ -2,39 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/match.h"
 
 namespace newsevents::query::store::internal {
-
-std::string EventIdOf(std::uint64_t key) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "evt_";
-  out.resize(4 + 16);
-  for (int i = 19; i >= 4; --i) {
-    out[static_cast<std::size_t>(i)] = kHex[key & 15];
-    key >>= 4;
-  }
-  return out;
-}
-
-std::uint64_t EventKeyOf(absl::string_view id) {
-  if (id.size() != 20 || !absl::StartsWith(id, "evt_")) return 0;
-  std::uint64_t key = 0;
-  for (char c : id.substr(4)) {
-    key <<= 4;
-    if (c >= '0' && c <= '9') {
-      key |= static_cast<std::uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      key |= static_cast<std::uint64_t>(c - 'a' + 10);
-    } else {
-      return 0;
-    }
-  }
-  return key;
-}
 
 std::uint32_t IdentityIndex::GroupOfKey(std::uint64_t key) const {
   auto it = by_key_.find(key);
@@ -45,15 +17,12 @@ std::uint32_t IdentityIndex::GroupOfKey(std::uint64_t key) const {
 }
 
 std::uint32_t IdentityIndex::Resolve(absl::string_view event_id) const {
-  const std::uint64_t key = EventKeyOf(event_id);
-  if (key == 0 && event_id != "evt_0000000000000000") return kNone;
-  return GroupOfKey(key);
+  const std::optional<std::uint64_t> key = identity::EventKeyOfId(event_id);
+  return key.has_value() ? GroupOfKey(*key) : kNone;
 }
 
-void IdentityIndex::Add(
-    std::uint32_t idx, const identity::AddResult& result,
-    absl::FunctionRef<absl::string_view(std::uint32_t)> mention_id_of) {
-  const std::uint64_t key = EventKeyOf(result.event_id);
+void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result) {
+  const std::uint64_t key = identity::EventKeyOfId(result.event_id).value_or(0);
   change_.push_back(static_cast<std::uint8_t>(result.change));
   // The groups the new mention joins: the survivor's (if it kept its id)
   // and each retired one's.
@@ -61,7 +30,7 @@ void IdentityIndex::Add(
   if (std::uint32_t g = GroupOfKey(key); g != kNone) joined.push_back(g);
   std::vector<std::uint64_t> retired;
   for (const std::string& id : result.retired_ids) {
-    const std::uint64_t k = EventKeyOf(id);
+    const std::uint64_t k = identity::EventKeyOfId(id).value_or(0);
     retired.push_back(k);
     if (std::uint32_t g = GroupOfKey(k); g != kNone) joined.push_back(g);
   }
@@ -73,7 +42,7 @@ void IdentityIndex::Add(
     const auto g = static_cast<std::uint32_t>(groups_.size());
     GroupRec& rec = groups_.emplace_back();
     rec.key = key;
-    rec.first = rec.last = rec.smallest = idx;
+    rec.first = rec.last = idx;
     ++live_;
     group_of_.push_back(g);
     first_.push_back(kFirst);
@@ -102,14 +71,12 @@ void IdentityIndex::Add(
     first_.at(std::max(s.first, other.first)) = 0;
     s.first = std::min(s.first, other.first);
     s.last = std::max(s.last, other.last);
-    if (mention_id_of(other.smallest) < mention_id_of(s.smallest)) s.smallest = other.smallest;
     other.members = Postings();
     other.forward = survivor;
     --live_;
   }
   s.members.push_back(idx);  // the largest index so far
   s.last = idx;
-  if (mention_id_of(idx) < mention_id_of(s.smallest)) s.smallest = idx;
   s.key = key;
   by_key_[key] = survivor;
   group_of_.push_back(survivor);
@@ -135,7 +102,7 @@ std::vector<std::string> IdentityIndex::RetiredAt(std::uint32_t idx) const {
   std::vector<std::string> out;
   auto it = retired_.find(idx);
   if (it == retired_.end()) return out;
-  for (std::uint64_t k : it->second) out.push_back(EventIdOf(k));
+  for (std::uint64_t k : it->second) out.push_back(identity::EventIdOfKey(k));
   return out;
 }
 

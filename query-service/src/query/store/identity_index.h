@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "query/identity/grouping.h"
 #include "query/store/model.h"
@@ -24,13 +23,12 @@
 
 namespace newsevents::query::store::internal {
 
-// One event. Its id is "evt_" + 16 hex digits of `key`.
+// One event. Its id is identity::EventIdOfKey(key).
 struct GroupRec {
   std::uint64_t key = 0;
   std::uint32_t first = kNone;     // the smallest member index (earliest stored)
   std::uint32_t last = kNone;      // the largest member index
   std::uint32_t forward = kNone;   // the group that absorbed this one; kNone = live
-  std::uint32_t smallest = kNone;  // the member whose mention id is smallest
   // Every member, ascending; empty for an event of one mention (`first`).
   Postings members;
   std::int32_t articles = 1;
@@ -39,17 +37,11 @@ struct GroupRec {
   std::size_t size() const { return members.empty() ? 1 : members.size(); }
 };
 
-// "evt_" + 16 lower-case hex digits; and back (0 when `id` is not of that form).
-std::string EventIdOf(std::uint64_t key);
-std::uint64_t EventKeyOf(absl::string_view id);
-
 class IdentityIndex {
  public:
   // Records the grouping of the mention stored at `idx`, which must be the
-  // next index (one call per stored event, in order). `mention_id_of(i)` is
-  // the stored id of mention i.
-  void Add(std::uint32_t idx, const identity::AddResult& result,
-           absl::FunctionRef<absl::string_view(std::uint32_t)> mention_id_of);
+  // next index (one call per stored event, in order).
+  void Add(std::uint32_t idx, const identity::AddResult& result);
   // Sets the corroboration of the live event `event_id` (after Add).
   void SetCorroboration(absl::string_view event_id, const identity::Corroboration& c);
 
