@@ -210,8 +210,8 @@ bool Intersects(const Ids& a, const Ids& b) {
 bool PlacesCompatible(const Rec& a, const Rec& b, double max_km) {
   if (a.place == 0 && a.country == 0) return true;
   if (b.place == 0 && b.country == 0) return true;
-  if (a.place != 0 && a.place == b.place) return true;
   if (a.country != 0 && b.country != 0 && a.country != b.country) return false;
+  if (a.place != 0 && a.place == b.place) return true;
   const auto country = static_cast<std::uint8_t>(PlaceLevel::kCountry);
   const auto admin1 = static_cast<std::uint8_t>(PlaceLevel::kAdmin1);
   // A country-level place (or one known only by its country) contains every
@@ -250,7 +250,7 @@ bool RecCompatible(const Rec& a, const Rec& b, const std::uint32_t* pool,
     return false;
   }
   if (a.article != 0 && a.article == b.article) {
-    return aa == ba && ar == br && a.place == b.place &&
+    return aa == ba && ar == br && a.place == b.place && a.country == b.country &&
            a.timed == b.timed && a.start == b.start && a.end == b.end;
   }
   return PlacesCompatible(a, b, o.max_distance_km);
@@ -281,6 +281,94 @@ std::uint64_t FieldsHash(const Rec& r, const std::uint32_t* pool) {
   return h;
 }
 
+// What a block posting carries besides the mention: enough to rule out
+// most candidates without reading their records. Every test here is implied
+// by RecCompatible failing (never the other way round), so the prefilter
+// only drops candidates the full test would drop.
+struct Entry {
+  std::uint32_t mention;
+  // Bits 0-7: the mode (0 = none, else 1 + id mod 255); 8-9: the modality
+  // class; 10-20 and 21-31: 11-bit Bloom masks of the actors and of the
+  // recipients (0 = none named).
+  std::uint32_t tag;
+  // The interval in whole hours: the start rounded down, and the length
+  // rounded up (65535 = open-ended; untimed = everything).
+  std::int32_t start;
+  std::uint16_t hours;
+  // 0 = no country, else 1 + its id mod 65535.
+  std::uint16_t country;
+  std::int32_t end() const {
+    return hours == 0xffff ? std::numeric_limits<std::int32_t>::max() : start + hours;
+  }
+};
+static_assert(sizeof(Entry) == 16);
+// The lookup side: the interval widened by the tolerance.
+struct Probe {
+  std::uint32_t tag;
+  std::uint16_t country;
+  std::int32_t start, end;
+};
+
+std::int32_t ClampHours(std::int64_t hours) {
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(
+      hours, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
+}
+
+std::uint32_t TagOf(const Rec& r, const std::uint32_t* pool) {
+  auto bloom = [](Ids ids) {
+    std::uint32_t m = 0;
+    for (std::uint32_t p : ids) m |= 1u << (Mix(p) % 11);
+    return m;
+  };
+  return (r.mode == 0 ? 0 : 1 + r.mode % 255) | (static_cast<std::uint32_t>(r.modality & 3) << 8) |
+         bloom(Actors(r, pool)) << 10 | bloom(Recipients(r, pool)) << 21;
+}
+std::uint16_t CountryCode(const Rec& r) {
+  return static_cast<std::uint16_t>(r.country == 0 ? 0 : 1 + r.country % 65535);
+}
+// [start, end) in whole hours, widened by `tolerance` on both sides; each
+// bound rounded outwards and clamped to 32 bits (open = the limit).
+std::pair<std::int32_t, std::int32_t> Hours(const Rec& r, std::int64_t tolerance) {
+  constexpr std::int64_t kHour = 3600LL * 1000000;
+  std::pair<std::int32_t, std::int32_t> h{std::numeric_limits<std::int32_t>::min(),
+                                          std::numeric_limits<std::int32_t>::max()};
+  if (!r.timed) return h;
+  const std::int64_t lo = SatAdd(r.start, -tolerance), hi = SatAdd(r.end, tolerance);
+  if (lo != kOpenStart) h.first = ClampHours(FloorDiv(lo, kHour));
+  if (hi != kOpenEnd) h.second = ClampHours(FloorDiv(hi, kHour) + 1);
+  return h;
+}
+Entry EntryOf(const Rec& r, const std::uint32_t* pool, std::uint32_t mention) {
+  const auto [start, end] = Hours(r, 0);
+  const std::int64_t len = static_cast<std::int64_t>(end) - start;
+  return Entry{mention, TagOf(r, pool), start,
+               static_cast<std::uint16_t>(end == std::numeric_limits<std::int32_t>::max() ||
+                                                  len >= 0xffff
+                                              ? 0xffff
+                                              : len),
+               CountryCode(r)};
+}
+Probe ProbeOf(const Rec& r, const std::uint32_t* pool, std::int64_t tolerance) {
+  const auto [start, end] = Hours(r, tolerance);
+  return Probe{TagOf(r, pool), CountryCode(r), start, end};
+}
+
+// Whether the candidate behind `e` may be compatible with the mention behind
+// `probe`: false only when RecCompatible would say so (modes, modality
+// classes, actor or recipient sets, known countries or intervals differ).
+bool MayBeCompatible(const Probe& probe, const Entry& e, bool timed) {
+  const std::uint32_t x = probe.tag, y = e.tag;
+  if ((x & 0xff) != 0 && (y & 0xff) != 0 && (x & 0xff) != (y & 0xff)) return false;
+  if ((x & 0x300) != 0 && (y & 0x300) != 0 && (x & 0x300) != (y & 0x300)) return false;
+  constexpr std::uint32_t kActors = 0x7ffu << 10, kRecipients = 0x7ffu << 21;
+  if ((x & kActors) != 0 && (y & kActors) != 0 && (x & y & kActors) == 0) return false;
+  if ((x & kRecipients) != 0 && (y & kRecipients) != 0 && (x & y & kRecipients) == 0) {
+    return false;
+  }
+  if (probe.country != 0 && e.country != 0 && probe.country != e.country) return false;
+  return !timed || (probe.start <= e.end() && e.start <= probe.end);
+}
+
 std::uint64_t BlockKey(std::int32_t type, std::uint32_t participant, std::int64_t day) {
   std::uint64_t h = Mix((static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) |
                         participant);
@@ -291,9 +379,6 @@ constexpr std::int64_t kAllDay = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kWideDay = std::numeric_limits<std::int64_t>::min() + 1;
 // 32-day buckets: far from any day number a real interval reaches.
 constexpr std::int64_t kCoarseBase = std::int64_t{1} << 60;
-// The country of the day blocks of mentions without one (interned ids are
-// smaller).
-constexpr std::uint32_t kNoCountry = 0xfffffffeu;
 
 }  // namespace
 
@@ -404,14 +489,8 @@ struct EventGrouper::Impl {
   GroupingOptions options;
   Interner interner;
   std::vector<Rec> recs;
-  // Hot columns of the candidate check, dense so that a long candidate list
-  // stays in cache: the union-find parent, and the interval the time test
-  // reads (untimed = everything).
+  // The union-find parent of each mention.
   std::vector<std::uint32_t> parents;
-  struct Interval {
-    std::int64_t start, end;
-  };
-  std::vector<Interval> intervals;
   std::vector<std::uint32_t> stamp;  // per mention: the last Add that saw it
   std::uint32_t epoch = 0;
   // Mentions with the same fields as an earlier one (wire copies, the same
@@ -453,18 +532,23 @@ struct EventGrouper::Impl {
   absl::flat_hash_map<std::uint32_t, Group> groups;  // by root
   // Every live event: its key (the hash its id spells) -> its root.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> root_of_key;
-  // Block postings: per key, a newest-first linked list of chunks of up to
-  // six mentions, all chunks in one vector.
-  struct Chunk {
-    std::uint32_t mentions[6];
-    std::uint32_t count;
-    std::uint32_t next;  // kNone ends the list
+  // Block postings: per key, a newest-first linked list of chunks, all in
+  // one vector of 16-byte slots. A chunk is a header slot followed by `cap`
+  // entry slots; a key's first chunk holds 3 entries, later ones 7 and then
+  // 15, so a rare key costs 64 bytes and a busy one is read in long
+  // contiguous runs. Each entry carries what rules most candidates out
+  // (Prefilter) without touching the mention's record.
+  struct Slot {
+    std::uint32_t a, b, c, d;  // header: next, count, cap, unused;
+                               // entry: an Entry
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
   absl::flat_hash_map<std::uint64_t, std::uint32_t> heads;
-  std::vector<Chunk> chunks;
+  std::vector<Slot> slots;
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
+  std::vector<std::uint64_t> keys;     // its block keys
+  std::vector<std::uint32_t> found;    // the heads of those blocks
 
   std::uint32_t Find(std::uint32_t x) const {
     while (parents[x] != x) x = parents[x];
@@ -496,51 +580,28 @@ struct EventGrouper::Impl {
       last = FloorDiv(SatAdd(r.end, tol) - 1, kDayMicros);
     }
     const std::int64_t days = last - first + 1;
-    // Every block is also kept per country (kNoCountry for mentions without
-    // one): mentions of two known countries never link, so a mention with a
-    // country looks up its country's and kNoCountry's blocks, and one
-    // without looks up the blocks of all countries.
-    auto geo = [&](std::uint64_t key, std::uint32_t country) {
-      return Mix(key ^ ((static_cast<std::uint64_t>(country) + 1) * 0xd6e8feb86659fd93ULL));
-    };
-    // Index under the key and its country form; look up the country form
-    // (and the no-country one) when the mention has a country, else the key.
-    const std::uint32_t country = r.country != 0 ? r.country : kNoCountry;
-    auto put = [&](std::uint64_t key) {
-      f(key);
-      f(geo(key, country));
-    };
-    auto put_plain = [&](std::uint64_t key) { f(key); };
-    auto get = [&](std::uint64_t key) {
-      if (r.country == 0) {
-        f(key);
-      } else {
-        f(geo(key, r.country));
-        f(geo(key, kNoCountry));
-      }
-    };
     auto emit = [&](std::uint32_t p) {
       if (index) {
-        put_plain(BlockKey(r.type, p, kAllDay));
+        f(BlockKey(r.type, p, kAllDay));
         if (bounded && days <= kMaxFineDays) {
           for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
-            put(BlockKey(r.type, p, d));
+            f(BlockKey(r.type, p, d));
           }
         } else if (bounded && days <= kMaxBucketedDays) {
           for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-            put(BlockKey(r.type, p, kCoarseBase + b));
+            f(BlockKey(r.type, p, kCoarseBase + b));
           }
         } else {
-          put(BlockKey(r.type, p, kWideDay));
+          f(BlockKey(r.type, p, kWideDay));
         }
       } else if (bounded && days <= kMaxBucketedDays) {
         for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
-          get(BlockKey(r.type, p, d));
+          f(BlockKey(r.type, p, d));
         }
         for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-          get(BlockKey(r.type, p, kCoarseBase + b));
+          f(BlockKey(r.type, p, kCoarseBase + b));
         }
-        get(BlockKey(r.type, p, kWideDay));
+        f(BlockKey(r.type, p, kWideDay));
       } else {
         f(BlockKey(r.type, p, kAllDay));
       }
@@ -712,29 +773,45 @@ AddResult EventGrouper::Add(const Mention& mention) {
   // Candidates from the blocks, deduplicated.
   s.scratch.clear();
   ++s.epoch;
-  s.ForEachKey(rec, /*index=*/false, [&](std::uint64_t key) {
+  const Probe probe = ProbeOf(rec, s.pool.data(), s.options.time_tolerance_micros);
+  // The block lookups are independent cache misses: issue them all first,
+  // then the chunk reads, so that they overlap instead of queueing.
+  std::vector<std::uint64_t>& keys = s.keys;
+  keys.clear();
+  s.ForEachKey(rec, /*index=*/false, [&](std::uint64_t key) { keys.push_back(key); });
+  for (std::uint64_t key : keys) s.heads.prefetch(key);
+  std::vector<std::uint32_t>& found = s.found;
+  found.clear();
+  for (std::uint64_t key : keys) {
     auto it = s.heads.find(key);
-    if (it == s.heads.end()) return;
-    for (std::uint32_t at = it->second; at != Impl::kNone; at = s.chunks[at].next) {
-      const Impl::Chunk& c = s.chunks[at];
-      for (std::uint32_t i = 0; i < c.count; ++i) {
+    if (it == s.heads.end()) continue;
+    found.push_back(it->second);
+    __builtin_prefetch(&s.slots[it->second]);
+  }
+  for (std::uint32_t head : found) {
+    for (std::uint32_t at = head; at != Impl::kNone; at = s.slots[at].a) {
+      const Impl::Slot* chunk = &s.slots[at];
+      if (chunk->a != Impl::kNone) __builtin_prefetch(&s.slots[chunk->a]);
+      for (std::uint32_t i = 1; i <= chunk->b; ++i) {
+        Entry e;
+        std::memcpy(&e, &chunk[i], sizeof e);
+        if (!MayBeCompatible(probe, e, rec.timed)) continue;
         // Each candidate once (a mention sits in several blocks), without
         // sorting: a per-mention stamp of the last Add that saw it.
-        const std::uint32_t m = c.mentions[i];
-        if (s.stamp[m] == s.epoch) continue;
-        s.stamp[m] = s.epoch;
-        s.scratch.push_back(m);
+        if (s.stamp[e.mention] == s.epoch) continue;
+        s.stamp[e.mention] = s.epoch;
+        s.scratch.push_back(e.mention);
       }
     }
-  });
+  }
+  for (std::uint32_t c : s.scratch) {
+    __builtin_prefetch(&s.parents[c]);
+    __builtin_prefetch(&s.recs[c]);
+  }
 
   std::vector<std::uint32_t>& roots = s.roots;
   roots.clear();
-  const std::int64_t tol = s.options.time_tolerance_micros;
-  const std::int64_t lo = SatAdd(rec.start, -tol), hi = SatAdd(rec.end, tol);
   for (std::uint32_t c : s.scratch) {
-    // RecCompatible's time test, on the dense column first.
-    if (rec.timed && !(lo < s.intervals[c].end && s.intervals[c].start < hi)) continue;
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
     if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options) ||
@@ -766,20 +843,26 @@ AddResult EventGrouper::Add(const Mention& mention) {
   } else if (rec.n_actors + rec.n_recipients > 0) {
     s.stand_in_of.try_emplace(fields, self);
   }
-  s.intervals.push_back(rec.timed ? Impl::Interval{rec.start, rec.end}
-                                  : Impl::Interval{std::numeric_limits<std::int64_t>::min(),
-                                                   std::numeric_limits<std::int64_t>::max()});
-  if (stand_in == Impl::kNone) s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) {
-    auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
-    if (it->second == Impl::kNone || s.chunks[it->second].count == 6) {
-      Impl::Chunk c{};
-      c.next = it->second;
-      s.chunks.push_back(c);
-      it->second = static_cast<std::uint32_t>(s.chunks.size() - 1);
+  if (stand_in == Impl::kNone) {
+    const Entry entry = EntryOf(rec, s.pool.data(), self);
+    keys.clear();
+    s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) { keys.push_back(key); });
+    for (std::uint64_t key : keys) s.heads.prefetch(key);
+    for (std::uint64_t key : keys) {
+      auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
+      std::uint32_t head = it->second;
+      if (head == Impl::kNone || s.slots[head].b == s.slots[head].c) {
+        const std::uint32_t cap = head == Impl::kNone ? 3 : s.slots[head].c == 3 ? 7 : 15;
+        const auto at = static_cast<std::uint32_t>(s.slots.size());
+        s.slots.push_back({head, 0, cap, 0});
+        s.slots.resize(s.slots.size() + cap);
+        it->second = head = at;
+      }
+      Impl::Slot& h = s.slots[head];
+      std::memcpy(&s.slots[head + 1 + h.b], &entry, sizeof entry);
+      ++h.b;
     }
-    Impl::Chunk& c = s.chunks[it->second];
-    c.mentions[c.count++] = self;
-  });
+  }
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {

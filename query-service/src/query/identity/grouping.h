@@ -149,8 +149,9 @@ std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id);
 //     name recipients, the recipient sets share an id; and the union of each
 //     side's actors and recipients shares at least one id (so two mentions
 //     without any participant in common never link);
-//  5. places: either empty; or same id; else known different countries are
-//     incompatible; a country-level place contains every place of its
+//  5. places: either empty; else known different countries are
+//     incompatible (even under one place id: the data contradicts itself);
+//     else same id; a country-level place contains every place of its
 //     country; an admin1-level place contains the places whose admin1_id is
 //     its id (two different admin1 regions are incompatible); two local
 //     places are compatible when both have coordinates and lie within
@@ -160,8 +161,8 @@ std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id);
 //     by options.time_tolerance_micros on both sides. A month-precision
 //     mention thus overlaps any day inside it;
 //  7. same article: two mentions of one article_id are distinct events unless
-//     they have the same actor and recipient sets, the same place id and the
-//     same time bounds (the extractor reported one event twice).
+//     they have the same actor and recipient sets, the same place id and
+//     country and the same time bounds (the extractor reported one event twice).
 bool Compatible(const Mention& a, const Mention& b,
                 const GroupingOptions& options = GroupingOptions());
 
