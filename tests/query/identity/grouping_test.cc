@@ -592,5 +592,78 @@ TEST(EventGrouper, OrderIndependentEventIds) {
   }
 }
 
+// The block index rules candidates out by a summary of each mention (mode,
+// modality class, actor and recipient Bloom masks, country, interval in
+// whole hours). Over mentions that vary in all of these, with many
+// participants (so that Bloom bits collide), partial and open dates, and a
+// place id seen under two countries, the grouping must still equal the
+// components of Compatible() exactly.
+TEST(EventGrouper, IndexSummariesNeverDropACompatiblePair) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> modes = {"", "shelling", "airstrike", "raid"};
+  const std::vector<ModalityClass> modalities = {
+      ModalityClass::kUnspecified, ModalityClass::kFactual, ModalityClass::kDenied,
+      ModalityClass::kUnreal};
+  MentionPlace kursk_elsewhere = Kursk();
+  kursk_elsewhere.country = "UKR";  // contradicting data: one id, two countries
+  const std::vector<MentionPlace> places = {Kursk(), KurskOblast(), Belgorod(), Kharkiv(),
+                                            kursk_elsewhere, MentionPlace()};
+  auto participants = [&](int most) {
+    std::vector<std::string> out;
+    const int n = static_cast<int>(rng() % static_cast<unsigned>(most + 1));
+    for (int i = 0; i < n; ++i) out.push_back(absl::StrCat("actor:", rng() % 24));
+    return out;
+  };
+  std::vector<Mention> mentions;
+  for (int i = 0; i < 500; ++i) {
+    Mention m;
+    m.mention_id = absl::StrCat("m", i);
+    m.article_id = absl::StrCat("a", i / 2);
+    m.outlet = absl::StrCat("o", rng() % 7, ".com");
+    m.event_type = rng() % 5 == 0 ? kProtest : kAssault;
+    m.mode = modes[rng() % modes.size()];
+    m.modality = modalities[rng() % modalities.size()];
+    m.actors = participants(3);
+    m.recipients = participants(2);
+    if (m.actors.empty() && m.recipients.empty()) m.actors = {"actor:0"};
+    m.place = places[rng() % places.size()];
+    const int day = 1 + static_cast<int>(rng() % 20);
+    switch (rng() % 6) {
+      case 0: m.when = InMonth(2024, 3); break;
+      case 1: m.when = MentionTime(); break;  // undated
+      case 2: {  // open start: "by" a day
+        m.when.end_micros = OnDay(2024, 3, day).start_micros;
+        break;
+      }
+      case 3: {  // a few hours, not whole days
+        m.when.start_micros = *OnDay(2024, 3, day).start_micros + 5LL * 3600 * 1000000;
+        m.when.end_micros = *m.when.start_micros + 3LL * 3600 * 1000000;
+        break;
+      }
+      case 4: {  // two years
+        m.when.start_micros = OnDay(2023, 1, 1).start_micros;
+        m.when.end_micros = OnDay(2025, 1, 1).start_micros;
+        break;
+      }
+      default: m.when = OnDay(2024, 3, day);
+    }
+    m.seen_micros = i;
+    mentions.push_back(std::move(m));
+  }
+  std::shuffle(mentions.begin(), mentions.end(), rng);
+  EventGrouper g;
+  for (const Mention& m : mentions) g.Add(m);
+  ExpectConnectedComponents(g, mentions);
+  // Not vacuous: the relation links many pairs and rejects many more.
+  std::size_t linked = 0;
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      linked += Compatible(mentions[i], mentions[j]);
+    }
+  }
+  EXPECT_GT(linked, 200u);
+  EXPECT_GT(g.event_count(), 50u);
+}
+
 }  // namespace
 }  // namespace newsevents::query::identity

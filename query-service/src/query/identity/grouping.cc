@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 
@@ -403,31 +404,27 @@ std::uint64_t TextFingerprint(absl::string_view text) {
     if (++in_lanes == 255) flush_planes();
   };
   bool any = false;
-  // The FNV states of StableHash(word, 1) and StableHash(prev + " " + word, 2),
-  // run byte by byte so that no string is built; `next` is the bigram state
-  // the current word starts for the word after it.
+  // Each word is hashed once (FNV-1a over its lower-cased bytes); its
+  // unigram and the bigram with the word before are features derived from
+  // the word hashes, so no string is built.
   constexpr std::uint64_t kBasis = 0xcbf29ce484222325ULL;
   constexpr std::uint64_t kPrime = 0x100000001b3ULL;
-  std::uint64_t uni = kBasis ^ 1, bi = 0, next = kBasis ^ 2;
+  std::uint64_t word = kBasis, prev = 0;
   bool in_word = false, has_prev = false;
   auto flush = [&] {
     if (!in_word) return;
     any = true;
-    feature(Mix(uni));
-    if (has_prev) feature(Mix(bi));
-    bi = (next ^ static_cast<unsigned char>(' ')) * kPrime;
+    feature(Mix(word ^ 0x51ed270b27a8f3c5ULL));
+    if (has_prev) feature(Mix((prev * 0x9e3779b97f4a7c15ULL) ^ word));
+    prev = word;
     has_prev = true;
     in_word = false;
-    uni = kBasis ^ 1;
-    next = kBasis ^ 2;
+    word = kBasis;
   };
   for (char c : text) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (absl::ascii_isalnum(u) || u >= 0x80) {
-      const unsigned char l = static_cast<unsigned char>(absl::ascii_tolower(u));
-      uni = (uni ^ l) * kPrime;
-      bi = (bi ^ l) * kPrime;
-      next = (next ^ l) * kPrime;
+      word = (word ^ static_cast<unsigned char>(absl::ascii_tolower(u))) * kPrime;
       in_word = true;
     } else {
       flush();
@@ -502,7 +499,27 @@ struct EventGrouper::Impl {
   std::vector<std::uint32_t> alt;  // per mention; kNone = none
   std::vector<std::uint32_t> pool;  // participants of every mention
   std::vector<std::string> ids;  // mention ids, by index
-  absl::flat_hash_map<std::string, std::uint32_t> index_of;
+  // Mention id -> index, keeping each id once (in `ids`): the set holds
+  // indexes and hashes and compares them through `ids`.
+  struct IdHash {
+    using is_transparent = void;
+    const std::vector<std::string>* ids;
+    std::size_t operator()(std::uint32_t i) const { return (*this)((*ids)[i]); }
+    std::size_t operator()(absl::string_view id) const {
+      return absl::Hash<absl::string_view>()(id);
+    }
+  };
+  struct IdEq {
+    using is_transparent = void;
+    const std::vector<std::string>* ids;
+    absl::string_view Of(std::uint32_t i) const { return (*ids)[i]; }
+    absl::string_view Of(absl::string_view id) const { return id; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Of(a) == Of(b);
+    }
+  };
+  absl::flat_hash_set<std::uint32_t, IdHash, IdEq> index_of{0, IdHash{&ids}, IdEq{&ids}};
   // An event of two or more mentions, kept at its union-find root (an
   // event of one mention has no Group: its root is the mention). Its
   // corroboration is kept up to date as mentions arrive in (seen, id)
@@ -764,8 +781,8 @@ EventGrouper::~EventGrouper() = default;
 AddResult EventGrouper::Add(const Mention& mention) {
   Impl& s = *impl_;
   AddResult result;
-  if (auto it = s.index_of.find(mention.mention_id); it != s.index_of.end()) {
-    result.event_id = s.IdOf(s.FindCompress(it->second));
+  if (auto it = s.index_of.find(absl::string_view(mention.mention_id)); it != s.index_of.end()) {
+    result.event_id = s.IdOf(s.FindCompress(*it));
     result.change = Change::kUnchanged;
     return result;
   }
@@ -774,6 +791,8 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.scratch.clear();
   ++s.epoch;
   const Probe probe = ProbeOf(rec, s.pool.data(), s.options.time_tolerance_micros);
+  const std::uint64_t fields = FieldsHash(rec, s.pool.data());
+  s.stand_in_of.prefetch(fields);
   // The block lookups are independent cache misses: issue them all first,
   // then the chunk reads, so that they overlap instead of queueing.
   std::vector<std::uint64_t>& keys = s.keys;
@@ -821,7 +840,6 @@ AddResult EventGrouper::Add(const Mention& mention) {
     }
   }
   // Whether an earlier mention with the same fields stands in for this one.
-  const std::uint64_t fields = FieldsHash(rec, s.pool.data());
   std::uint32_t stand_in = Impl::kNone;
   if (rec.n_actors + rec.n_recipients > 0) {
     auto it = s.stand_in_of.find(fields);
@@ -831,8 +849,8 @@ AddResult EventGrouper::Add(const Mention& mention) {
   }
 
   const auto self = static_cast<std::uint32_t>(s.recs.size());
-  s.index_of.emplace(mention.mention_id, self);
   s.ids.push_back(mention.mention_id);
+  s.index_of.insert(self);
   s.parents.push_back(self);
   s.stamp.push_back(0);
   s.alt.push_back(Impl::kNone);
@@ -848,11 +866,21 @@ AddResult EventGrouper::Add(const Mention& mention) {
     keys.clear();
     s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) { keys.push_back(key); });
     for (std::uint64_t key : keys) s.heads.prefetch(key);
+    // Find or add each block first, then fill the chunks read in meanwhile.
+    found.clear();
     for (std::uint64_t key : keys) {
       auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
+      found.push_back(it->second);
+      if (it->second != Impl::kNone) __builtin_prefetch(&s.slots[it->second]);
+    }
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      // Read again (in cache now): two keys of one mention are different
+      // blocks, but this keeps a 64-bit hash collision harmless.
+      auto it = s.heads.find(keys[k]);
       std::uint32_t head = it->second;
-      if (head == Impl::kNone || s.slots[head].b == s.slots[head].c) {
-        const std::uint32_t cap = head == Impl::kNone ? 3 : s.slots[head].c == 3 ? 7 : 15;
+      const bool full = head == Impl::kNone || s.slots[head].b == s.slots[head].c;
+      if (full) {
+        const std::uint32_t cap = head == Impl::kNone ? 3 : std::min<std::uint32_t>(63, 2 * s.slots[head].c + 1);
         const auto at = static_cast<std::uint32_t>(s.slots.size());
         s.slots.push_back({head, 0, cap, 0});
         s.slots.resize(s.slots.size() + cap);
@@ -928,7 +956,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
 std::optional<std::string> EventGrouper::EventOf(absl::string_view mention_id) const {
   auto it = impl_->index_of.find(mention_id);
   if (it == impl_->index_of.end()) return std::nullopt;
-  return impl_->IdOf(impl_->Find(it->second));
+  return impl_->IdOf(impl_->Find(*it));
 }
 
 std::vector<std::string> EventGrouper::MentionsOf(absl::string_view event_id) const {

@@ -202,7 +202,17 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
                                      : absl::ToUnixMicros(now);
       const std::int64_t ingested = std::max(stamp, last_ingest_);
       mentions.reserve(events.size());
-      for (const Event& e : events) mentions.push_back(ToMention(article, e, ingested));
+      // Events of one sentence follow each other: fingerprint it once.
+      const std::string* last = nullptr;
+      std::uint64_t fingerprint = 0;
+      for (const Event& e : events) {
+        if (last == nullptr || *last != e.evidence.sentence) {
+          last = &e.evidence.sentence;
+          fingerprint = identity::TextFingerprint(*last);
+        }
+        mentions.push_back(ToMention(article, e, ingested));
+        mentions.back().fingerprint = fingerprint;
+      }
     }
   }
   // Grouping needs only the append lock: readers go on meanwhile.
@@ -211,14 +221,21 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
   if (group_mentions_) {
     grouped.reserve(mentions.size());
     for (const identity::Mention& m : mentions) grouped.push_back(grouper_.Add(m));
-    for (const identity::Mention& m : mentions) {
-      std::optional<std::string> id = grouper_.EventOf(m.mention_id);
-      if (!id.has_value()) continue;
-      bool seen = false;
-      for (const auto& [known, c] : corroboration) seen = seen || known == *id;
-      if (seen) continue;
-      std::optional<identity::Corroboration> c = grouper_.CorroborationOf(*id);
-      if (c.has_value()) corroboration.emplace_back(std::move(*id), *c);
+    // The article's events as they stand after its last Add: every id an
+    // Add answered with, less those a later Add retired (a retired id never
+    // comes back: events only grow, and an id names the smallest member).
+    std::vector<absl::string_view> ids, retired;
+    for (const identity::AddResult& r : grouped) {
+      ids.push_back(r.event_id);
+      for (const std::string& id : r.retired_ids) retired.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::sort(retired.begin(), retired.end());
+    for (absl::string_view id : ids) {
+      if (std::binary_search(retired.begin(), retired.end(), id)) continue;
+      std::optional<identity::Corroboration> c = grouper_.CorroborationOf(id);
+      if (c.has_value()) corroboration.emplace_back(std::string(id), *c);
     }
   }
   AppendResult result{article.id, false, 0};
@@ -465,32 +482,34 @@ identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event&
   for (const Entity& p : e.patients) m.recipients.push_back(p.id);
   if (!e.place.id.empty()) {
     // The canonical record, when the place is known: first values win.
-    Place p = e.place;
-    if (auto it = place_index_.find(p.id); it != place_index_.end()) {
-      const PlaceRec& rec = places_[it->second];
-      if (rec.kind != PlaceKind::kUnspecified) p.kind = rec.kind;
-      if (!rec.admin1_id.empty()) p.admin1_id = rec.admin1_id;
-      if (!rec.country.empty()) p.country = rec.country;
-      if (rec.latitude != 0 || rec.longitude != 0) {
-        p.latitude = rec.latitude;
-        p.longitude = rec.longitude;
-        p.precision_km = rec.precision_km;
-      }
-    }
+    const Place& p = e.place;
+    PlaceKind kind = p.kind;
     m.place.id = p.id;
     m.place.admin1_id = p.admin1_id;
     m.place.country = p.country;
-    switch (p.kind) {
+    double latitude = p.latitude, longitude = p.longitude, precision_km = p.precision_km;
+    if (auto it = place_index_.find(p.id); it != place_index_.end()) {
+      const PlaceRec& rec = places_[it->second];
+      if (rec.kind != PlaceKind::kUnspecified) kind = rec.kind;
+      if (!rec.admin1_id.empty()) m.place.admin1_id = rec.admin1_id;
+      if (!rec.country.empty()) m.place.country = rec.country;
+      if (rec.latitude != 0 || rec.longitude != 0) {
+        latitude = rec.latitude;
+        longitude = rec.longitude;
+        precision_km = rec.precision_km;
+      }
+    }
+    switch (kind) {
       case PlaceKind::kCountry: m.place.level = identity::PlaceLevel::kCountry; break;
       case PlaceKind::kAdmin1: m.place.level = identity::PlaceLevel::kAdmin1; break;
       case PlaceKind::kCity:
       case PlaceKind::kOther: m.place.level = identity::PlaceLevel::kLocal; break;
       case PlaceKind::kUnspecified: break;
     }
-    m.place.has_coordinates = p.latitude != 0 || p.longitude != 0;
-    m.place.latitude = p.latitude;
-    m.place.longitude = p.longitude;
-    m.place.precision_km = p.precision_km;
+    m.place.has_coordinates = latitude != 0 || longitude != 0;
+    m.place.latitude = latitude;
+    m.place.longitude = longitude;
+    m.place.precision_km = precision_km;
   }
   if (e.when.start.has_value() || e.when.end.has_value()) {
     if (e.when.start.has_value() && !e.when.open_start) {
@@ -510,7 +529,6 @@ identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event&
     m.when.start_micros = absl::ToUnixMicros(*article.published_at - absl::Hours(72));
     m.when.end_micros = absl::ToUnixMicros(*article.published_at + absl::Hours(24));
   }
-  m.fingerprint = identity::TextFingerprint(e.evidence.sentence);
   m.seen_micros = ingested;
   return m;
 }

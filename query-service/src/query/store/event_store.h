@@ -198,6 +198,8 @@ class EventStore {
                const std::vector<identity::AddResult>& grouped,
                const std::vector<std::pair<std::string, identity::Corroboration>>& corroboration)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The mention of stored event `e`, all but its fingerprint (the caller's:
+  // it is computed once per evidence sentence).
   identity::Mention ToMention(const ArticleInfo& article, const Event& e,
                               std::int64_t ingested) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
