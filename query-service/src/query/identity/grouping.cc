@@ -579,6 +579,23 @@ struct EventGrouper::Impl {
     return x;
   }
 
+  // Which tiers hold postings, per participant (by interned id) and type
+  // (one bit per type below 32; other types always look): a lookup skips
+  // the blocks that cannot exist, which for most participants are the
+  // 32-day and wide ones.
+  struct Tiers {
+    std::uint32_t fine = 0, coarse = 0, wide = 0;
+  };
+  std::vector<Tiers> tiers;
+  static std::uint32_t TypeBit(std::int32_t type) {
+    return type >= 0 && type < 32 ? 1u << type : 0;
+  }
+  // Whether participant p may have postings in a tier of the given type.
+  bool MayHave(std::uint32_t Tiers::*tier, std::uint32_t p, std::int32_t type) const {
+    const std::uint32_t bit = TypeBit(type);
+    return bit == 0 || (p < tiers.size() && (tiers[p].*tier & bit) != 0);
+  }
+
   // Calls f(key) for each block the mention is indexed under (index=true) or
   // must be looked up in (index=false). Blocks are per (type, participant)
   // and a time tier: kFineDays-day buckets for intervals of at most
@@ -586,9 +603,10 @@ struct EventGrouper::Impl {
   // kMaxBucketedDays, and one "wide" list for the rest (open, untimed or
   // longer). A lookup visits the fine and 32-day buckets its widened
   // interval touches plus the wide list; an open or very long query visits
-  // the list of all mentions of the (type, participant).
+  // the list of all mentions of the (type, participant). Indexing records the
+  // tiers in `tiers`, and a lookup skips the ones that hold nothing.
   template <typename F>
-  void ForEachKey(const Rec& r, bool index, F&& f) const {
+  void ForEachKey(const Rec& r, bool index, F&& f) {
     const bool bounded = r.timed && r.start != kOpenStart && r.end != kOpenEnd;
     std::int64_t first = 0, last = -1;
     if (bounded) {
@@ -597,29 +615,39 @@ struct EventGrouper::Impl {
       last = FloorDiv(SatAdd(r.end, tol) - 1, kDayMicros);
     }
     const std::int64_t days = last - first + 1;
+    const std::uint32_t bit = TypeBit(r.type);
     auto emit = [&](std::uint32_t p) {
       if (index) {
+        if (p >= tiers.size()) tiers.resize(p + 1);
         f(BlockKey(r.type, p, kAllDay));
         if (bounded && days <= kMaxFineDays) {
+          tiers[p].fine |= bit;
           for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
             f(BlockKey(r.type, p, d));
           }
         } else if (bounded && days <= kMaxBucketedDays) {
+          tiers[p].coarse |= bit;
           for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
             f(BlockKey(r.type, p, kCoarseBase + b));
           }
         } else {
+          tiers[p].wide |= bit;
           f(BlockKey(r.type, p, kWideDay));
         }
       } else if (bounded && days <= kMaxBucketedDays) {
-        for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
-          f(BlockKey(r.type, p, d));
+        if (MayHave(&Tiers::fine, p, r.type)) {
+          for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
+            f(BlockKey(r.type, p, d));
+          }
         }
-        for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-          f(BlockKey(r.type, p, kCoarseBase + b));
+        if (MayHave(&Tiers::coarse, p, r.type)) {
+          for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
+            f(BlockKey(r.type, p, kCoarseBase + b));
+          }
         }
-        f(BlockKey(r.type, p, kWideDay));
-      } else {
+        if (MayHave(&Tiers::wide, p, r.type)) f(BlockKey(r.type, p, kWideDay));
+      } else if (MayHave(&Tiers::fine, p, r.type) || MayHave(&Tiers::coarse, p, r.type) ||
+                 MayHave(&Tiers::wide, p, r.type)) {
         f(BlockKey(r.type, p, kAllDay));
       }
     };
