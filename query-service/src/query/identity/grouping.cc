@@ -370,14 +370,6 @@ bool MayBeCompatible(const Probe& probe, const Entry& e, bool timed) {
   return !timed || (probe.start <= e.end() && e.start <= probe.end);
 }
 
-std::uint64_t BlockKey(std::int32_t type, std::uint32_t participant, std::int64_t day) {
-  std::uint64_t h = Mix((static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) |
-                        participant);
-  return Mix(h ^ static_cast<std::uint64_t>(day) * 0x9e3779b97f4a7c15ULL);
-}
-// Keys of the per-participant lists (all mentions; untimed or wide ones).
-constexpr std::int64_t kAllDay = std::numeric_limits<std::int64_t>::min();
-constexpr std::int64_t kWideDay = std::numeric_limits<std::int64_t>::min() + 1;
 // 32-day buckets: far from any day number a real interval reaches.
 constexpr std::int64_t kCoarseBase = std::int64_t{1} << 60;
 
@@ -549,23 +541,68 @@ struct EventGrouper::Impl {
   absl::flat_hash_map<std::uint32_t, Group> groups;  // by root
   // Every live event: its key (the hash its id spells) -> its root.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> root_of_key;
-  // Block postings: per key, a newest-first linked list of chunks, all in
-  // one vector of 16-byte slots. A chunk is a header slot followed by `cap`
-  // entry slots; a key's first chunk holds 3 entries, later ones 7 and then
-  // 15, so a rare key costs 64 bytes and a busy one is read in long
+  // Block postings. Each (type, participant) has a series of blocks: one
+  // per kFineDays-day bucket and per 32-day bucket holding postings, a
+  // "wide" list (open, untimed or longer intervals) and a list of all its
+  // postings (for lookups without bounds). The series are few (one per type
+  // and participant seen) and stay in cache, so a lookup costs one small
+  // hash probe per participant rather than one large one per block.
+  //
+  // A list is a newest-first linked list of chunks, all in one vector of
+  // 16-byte slots: a header slot followed by `cap` entry slots. A list's
+  // first chunk holds 3 entries and each next one about twice as many, up
+  // to 63, so a rare block costs 64 bytes and a busy one is read in long
   // contiguous runs. Each entry carries what rules most candidates out
-  // (Prefilter) without touching the mention's record.
+  // (MayBeCompatible) without touching the mention's record.
   struct Slot {
     std::uint32_t a, b, c, d;  // header: next, count, cap, unused;
                                // entry: an Entry
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> heads;
+  struct Block {
+    std::int64_t no;  // fine bucket, or kCoarseBase + 32-day bucket
+    std::uint32_t head;
+  };
+  struct Series {
+    std::uint32_t all = kNone;
+    std::uint32_t wide = kNone;
+    std::vector<Block> blocks;  // sorted by `no`
+  };
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> series_of;  // (type, participant)
+  std::vector<Series> series;
   std::vector<Slot> slots;
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
-  std::vector<std::uint64_t> keys;     // its block keys
-  std::vector<std::uint32_t> found;    // the heads of those blocks
+  std::vector<std::uint32_t> found;    // the heads of the blocks it looks up
+
+  static std::uint64_t SeriesKey(std::int32_t type, std::uint32_t participant) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) | participant;
+  }
+  // Adds `e` to the list starting at `head` (which may become a new chunk).
+  void Append(std::uint32_t& head, const Entry& e) {
+    if (head == kNone || slots[head].b == slots[head].c) {
+      const std::uint32_t cap = head == kNone ? 3 : std::min<std::uint32_t>(63, 2 * slots[head].c + 1);
+      const auto at = static_cast<std::uint32_t>(slots.size());
+      slots.push_back({head, 0, cap, 0});
+      slots.resize(slots.size() + cap);
+      head = at;
+    }
+    Slot& h = slots[head];
+    std::memcpy(&slots[head + 1 + h.b], &e, sizeof e);
+    ++h.b;
+  }
+  static std::uint32_t& BlockHead(Series& s, std::int64_t no) {
+    auto it = std::lower_bound(s.blocks.begin(), s.blocks.end(), no,
+                               [](const Block& b, std::int64_t n) { return b.no < n; });
+    if (it == s.blocks.end() || it->no != no) it = s.blocks.insert(it, Block{no, kNone});
+    return it->head;
+  }
+  static void HeadsIn(const Series& s, std::int64_t from, std::int64_t to,
+                      std::vector<std::uint32_t>& out) {
+    auto it = std::lower_bound(s.blocks.begin(), s.blocks.end(), from,
+                               [](const Block& b, std::int64_t n) { return b.no < n; });
+    for (; it != s.blocks.end() && it->no <= to; ++it) out.push_back(it->head);
+  }
 
   std::uint32_t Find(std::uint32_t x) const {
     while (parents[x] != x) x = parents[x];
@@ -579,83 +616,70 @@ struct EventGrouper::Impl {
     return x;
   }
 
-  // Which tiers hold postings, per participant (by interned id) and type
-  // (one bit per type below 32; other types always look): a lookup skips
-  // the blocks that cannot exist, which for most participants are the
-  // 32-day and wide ones.
-  struct Tiers {
-    std::uint32_t fine = 0, coarse = 0, wide = 0;
-  };
-  std::vector<Tiers> tiers;
-  static std::uint32_t TypeBit(std::int32_t type) {
-    return type >= 0 && type < 32 ? 1u << type : 0;
+  // The day range a mention's blocks cover: its interval, widened by the
+  // tolerance for a lookup. False when the interval is unbounded.
+  bool DayRange(const Rec& r, std::int64_t tolerance, std::int64_t& first,
+                std::int64_t& last) const {
+    if (!r.timed || r.start == kOpenStart || r.end == kOpenEnd) return false;
+    first = FloorDiv(SatAdd(r.start, -tolerance), kDayMicros);
+    last = FloorDiv(SatAdd(r.end, tolerance) - 1, kDayMicros);
+    return true;
   }
-  // Whether participant p may have postings in a tier of the given type.
-  bool MayHave(std::uint32_t Tiers::*tier, std::uint32_t p, std::int32_t type) const {
-    const std::uint32_t bit = TypeBit(type);
-    return bit == 0 || (p < tiers.size() && (tiers[p].*tier & bit) != 0);
-  }
-
-  // Calls f(key) for each block the mention is indexed under (index=true) or
-  // must be looked up in (index=false). Blocks are per (type, participant)
-  // and a time tier: kFineDays-day buckets for intervals of at most
-  // kMaxFineDays days, 32-day buckets for intervals of at most
-  // kMaxBucketedDays, and one "wide" list for the rest (open, untimed or
-  // longer). A lookup visits the fine and 32-day buckets its widened
-  // interval touches plus the wide list; an open or very long query visits
-  // the list of all mentions of the (type, participant). Indexing records the
-  // tiers in `tiers`, and a lookup skips the ones that hold nothing.
+  // Calls f(p) for each participant of r, actors and recipients, once.
   template <typename F>
-  void ForEachKey(const Rec& r, bool index, F&& f) {
-    const bool bounded = r.timed && r.start != kOpenStart && r.end != kOpenEnd;
-    std::int64_t first = 0, last = -1;
-    if (bounded) {
-      const std::int64_t tol = index ? 0 : options.time_tolerance_micros;
-      first = FloorDiv(SatAdd(r.start, -tol), kDayMicros);
-      last = FloorDiv(SatAdd(r.end, tol) - 1, kDayMicros);
+  void ForEachParticipant(const Rec& r, F&& f) const {
+    const Ids actors = Actors(r, pool.data());
+    for (std::uint32_t p : actors) f(p);
+    for (std::uint32_t p : Recipients(r, pool.data())) {
+      if (!std::binary_search(actors.begin(), actors.end(), p)) f(p);
     }
+  }
+  // Posts `e` (of mention r) in each participant's series: in the list of
+  // all, and in the fine buckets its interval touches (intervals of at most
+  // kMaxFineDays days), else in the 32-day buckets (at most
+  // kMaxBucketedDays), else in the wide list.
+  void Index(const Rec& r, const Entry& e) {
+    std::int64_t first = 0, last = -1;
+    const bool bounded = DayRange(r, 0, first, last);
     const std::int64_t days = last - first + 1;
-    const std::uint32_t bit = TypeBit(r.type);
-    auto emit = [&](std::uint32_t p) {
-      if (index) {
-        if (p >= tiers.size()) tiers.resize(p + 1);
-        f(BlockKey(r.type, p, kAllDay));
-        if (bounded && days <= kMaxFineDays) {
-          tiers[p].fine |= bit;
-          for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
-            f(BlockKey(r.type, p, d));
-          }
-        } else if (bounded && days <= kMaxBucketedDays) {
-          tiers[p].coarse |= bit;
-          for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-            f(BlockKey(r.type, p, kCoarseBase + b));
-          }
-        } else {
-          tiers[p].wide |= bit;
-          f(BlockKey(r.type, p, kWideDay));
+    ForEachParticipant(r, [&](std::uint32_t p) {
+      auto [it, inserted] =
+          series_of.try_emplace(SeriesKey(r.type, p), static_cast<std::uint32_t>(series.size()));
+      if (inserted) series.emplace_back();
+      Series& s = series[it->second];
+      Append(s.all, e);
+      if (bounded && days <= kMaxFineDays) {
+        for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
+          Append(BlockHead(s, d), e);
         }
       } else if (bounded && days <= kMaxBucketedDays) {
-        if (MayHave(&Tiers::fine, p, r.type)) {
-          for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
-            f(BlockKey(r.type, p, d));
-          }
+        for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
+          Append(BlockHead(s, kCoarseBase + b), e);
         }
-        if (MayHave(&Tiers::coarse, p, r.type)) {
-          for (std::int64_t b = FloorDiv(first, 32); b <= FloorDiv(last, 32); ++b) {
-            f(BlockKey(r.type, p, kCoarseBase + b));
-          }
-        }
-        if (MayHave(&Tiers::wide, p, r.type)) f(BlockKey(r.type, p, kWideDay));
-      } else if (MayHave(&Tiers::fine, p, r.type) || MayHave(&Tiers::coarse, p, r.type) ||
-                 MayHave(&Tiers::wide, p, r.type)) {
-        f(BlockKey(r.type, p, kAllDay));
+      } else {
+        Append(s.wide, e);
       }
-    };
-    const Ids actors = Actors(r, pool.data());
-    for (std::uint32_t p : actors) emit(p);
-    for (std::uint32_t p : Recipients(r, pool.data())) {
-      if (!std::binary_search(actors.begin(), actors.end(), p)) emit(p);
-    }
+    });
+  }
+  // The heads of the lists a lookup for r reads: per participant, the fine
+  // and 32-day buckets its widened interval touches and the wide list; for
+  // an unbounded or very long interval, the list of all.
+  void Lookup(const Rec& r, std::vector<std::uint32_t>& out) const {
+    std::int64_t first = 0, last = -1;
+    const bool bounded = DayRange(r, options.time_tolerance_micros, first, last);
+    const std::int64_t days = last - first + 1;
+    ForEachParticipant(r, [&](std::uint32_t p) {
+      auto it = series_of.find(SeriesKey(r.type, p));
+      if (it == series_of.end()) return;
+      const Series& s = series[it->second];
+      if (bounded && days <= kMaxBucketedDays) {
+        HeadsIn(s, FloorDiv(first, kFineDays), FloorDiv(last, kFineDays), out);
+        HeadsIn(s, kCoarseBase + FloorDiv(first, 32), kCoarseBase + FloorDiv(last, 32), out);
+        if (s.wide != kNone) out.push_back(s.wide);
+      } else if (s.all != kNone) {
+        out.push_back(s.all);
+      }
+    });
   }
 
   std::uint32_t MinMember(std::uint32_t root) const {
@@ -821,24 +845,21 @@ AddResult EventGrouper::Add(const Mention& mention) {
   const Probe probe = ProbeOf(rec, s.pool.data(), s.options.time_tolerance_micros);
   const std::uint64_t fields = FieldsHash(rec, s.pool.data());
   s.stand_in_of.prefetch(fields);
-  // The block lookups are independent cache misses: issue them all first,
-  // then the chunk reads, so that they overlap instead of queueing.
-  std::vector<std::uint64_t>& keys = s.keys;
-  keys.clear();
-  s.ForEachKey(rec, /*index=*/false, [&](std::uint64_t key) { keys.push_back(key); });
-  for (std::uint64_t key : keys) s.heads.prefetch(key);
   std::vector<std::uint32_t>& found = s.found;
   found.clear();
-  for (std::uint64_t key : keys) {
-    auto it = s.heads.find(key);
-    if (it == s.heads.end()) continue;
-    found.push_back(it->second);
-    __builtin_prefetch(&s.slots[it->second]);
-  }
-  for (std::uint32_t head : found) {
-    for (std::uint32_t at = head; at != Impl::kNone; at = s.slots[at].a) {
-      const Impl::Slot* chunk = &s.slots[at];
-      if (chunk->a != Impl::kNone) __builtin_prefetch(&s.slots[chunk->a]);
+  s.Lookup(rec, found);
+  // The lists are walked side by side, a chunk of each at a time, with the
+  // next chunks prefetched: their cache misses overlap instead of queueing.
+  for (std::uint32_t head : found) __builtin_prefetch(&s.slots[head]);
+  std::size_t live = found.size();
+  while (live > 0) {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < live; ++k) {
+      const Impl::Slot* chunk = &s.slots[found[k]];
+      if (chunk->a != Impl::kNone) {
+        __builtin_prefetch(&s.slots[chunk->a]);
+        found[kept++] = chunk->a;
+      }
       for (std::uint32_t i = 1; i <= chunk->b; ++i) {
         Entry e;
         std::memcpy(&e, &chunk[i], sizeof e);
@@ -850,6 +871,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
         s.scratch.push_back(e.mention);
       }
     }
+    live = kept;
   }
   for (std::uint32_t c : s.scratch) {
     __builtin_prefetch(&s.parents[c]);
@@ -889,36 +911,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   } else if (rec.n_actors + rec.n_recipients > 0) {
     s.stand_in_of.try_emplace(fields, self);
   }
-  if (stand_in == Impl::kNone) {
-    const Entry entry = EntryOf(rec, s.pool.data(), self);
-    keys.clear();
-    s.ForEachKey(rec, /*index=*/true, [&](std::uint64_t key) { keys.push_back(key); });
-    for (std::uint64_t key : keys) s.heads.prefetch(key);
-    // Find or add each block first, then fill the chunks read in meanwhile.
-    found.clear();
-    for (std::uint64_t key : keys) {
-      auto [it, inserted] = s.heads.try_emplace(key, Impl::kNone);
-      found.push_back(it->second);
-      if (it->second != Impl::kNone) __builtin_prefetch(&s.slots[it->second]);
-    }
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      // Read again (in cache now): two keys of one mention are different
-      // blocks, but this keeps a 64-bit hash collision harmless.
-      auto it = s.heads.find(keys[k]);
-      std::uint32_t head = it->second;
-      const bool full = head == Impl::kNone || s.slots[head].b == s.slots[head].c;
-      if (full) {
-        const std::uint32_t cap = head == Impl::kNone ? 3 : std::min<std::uint32_t>(63, 2 * s.slots[head].c + 1);
-        const auto at = static_cast<std::uint32_t>(s.slots.size());
-        s.slots.push_back({head, 0, cap, 0});
-        s.slots.resize(s.slots.size() + cap);
-        it->second = head = at;
-      }
-      Impl::Slot& h = s.slots[head];
-      std::memcpy(&s.slots[head + 1 + h.b], &entry, sizeof entry);
-      ++h.b;
-    }
-  }
+  if (stand_in == Impl::kNone) s.Index(rec, EntryOf(rec, s.pool.data(), self));
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {
