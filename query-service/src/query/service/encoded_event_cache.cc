@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/time/time.h"
+
 namespace newsevents::query {
 
 void AppendVarint(std::uint64_t v, std::string* out) {
@@ -16,6 +18,75 @@ void AppendLengthDelimited(int field, const std::string& bytes, std::string* out
   AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
   AppendVarint(bytes.size(), out);
   out->append(bytes);
+}
+
+namespace {
+
+std::size_t VarintSize(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+void AppendTag(int field, int wire_type, std::string* out) {
+  AppendVarint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint64_t>(wire_type),
+               out);
+}
+// An int64 field, omitted when zero (proto3); negative values take ten
+// bytes, as protobuf writes them.
+std::size_t Int64FieldSize(std::int64_t v) {
+  return v == 0 ? 0 : 1 + VarintSize(static_cast<std::uint64_t>(v));
+}
+void AppendInt64Field(int field, std::int64_t v, std::string* out) {
+  if (v == 0) return;
+  AppendTag(field, 0, out);
+  AppendVarint(static_cast<std::uint64_t>(v), out);
+}
+// google.protobuf.Timestamp as codec::EncodeTime fills it.
+struct Stamp {
+  std::int64_t seconds;
+  std::int64_t nanos;
+  explicit Stamp(absl::Time t)
+      : seconds(absl::ToUnixSeconds(t)),
+        nanos(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))) {}
+  std::size_t Size() const { return Int64FieldSize(seconds) + Int64FieldSize(nanos); }
+  void AppendField(int field, std::string* out) const {
+    AppendTag(field, 2, out);
+    AppendVarint(Size(), out);
+    AppendInt64Field(1, seconds, out);
+    AppendInt64Field(2, nanos, out);
+  }
+};
+
+}  // namespace
+
+void AppendIdentityField(int field, const store::EventIdentity& identity, std::string* out) {
+  // EventIdentity: event_id = 1, corroboration = 2 (always set).
+  // Corroboration: mentions = 1, articles = 2, outlets = 3,
+  // independent_outlets = 4, first_seen = 5, last_seen = 6 (both always set).
+  const store::Corroboration& c = identity.corroboration;
+  const Stamp first(c.first_seen), last(c.last_seen);
+  const std::size_t corroboration = Int64FieldSize(c.mentions) + Int64FieldSize(c.articles) +
+                                    Int64FieldSize(c.outlets) +
+                                    Int64FieldSize(c.independent_outlets) + 1 +
+                                    VarintSize(first.Size()) + first.Size() + 1 +
+                                    VarintSize(last.Size()) + last.Size();
+  const std::size_t id = identity.event_id.size();
+  const std::size_t body = (id == 0 ? 0 : 1 + VarintSize(id) + id) + 1 +
+                           VarintSize(corroboration) + corroboration;
+  AppendTag(field, 2, out);
+  AppendVarint(body, out);
+  if (id != 0) AppendLengthDelimited(1, identity.event_id, out);
+  AppendTag(2, 2, out);
+  AppendVarint(corroboration, out);
+  AppendInt64Field(1, c.mentions, out);
+  AppendInt64Field(2, c.articles, out);
+  AppendInt64Field(3, c.outlets, out);
+  AppendInt64Field(4, c.independent_outlets, out);
+  first.AppendField(5, out);
+  last.AppendField(6, out);
 }
 
 EncodedEventCache::EncodedEventCache(std::size_t slots) : slots_(slots) {}

@@ -20,6 +20,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "query/store/model.h"
 
 namespace newsevents::query {
 
@@ -54,6 +55,10 @@ class EncodedEventCache {
 // Wire-format helpers for messages assembled from encoded parts.
 void AppendVarint(std::uint64_t v, std::string* out);
 void AppendLengthDelimited(int field, const std::string& bytes, std::string* out);
+// Appends `identity` as field `field` (a newsevents.v1.EventIdentity) with
+// the same bytes codec::EncodeIdentity and protobuf's serializer give, but
+// without building the message.
+void AppendIdentityField(int field, const store::EventIdentity& identity, std::string* out);
 
 }  // namespace newsevents::query
 

@@ -281,16 +281,11 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
     const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
     auto out = std::make_unique<std::string>();
     v1::Event event;
-    v1::EventIdentity identity;
     std::string suffix;
     for (std::size_t i = 0; i < page.revisions.size(); ++i) {
       const std::int64_t revision = page.revisions[i];
       suffix.clear();
-      if (!identities[i].event_id.empty()) {
-        identity.Clear();
-        codec::EncodeIdentity(identities[i], &identity);
-        AppendLengthDelimited(20, identity.SerializeAsString(), &suffix);
-      }
+      if (!identities[i].event_id.empty()) AppendIdentityField(20, identities[i], &suffix);
       if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
       QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
       e.identity = store::EventIdentity();
