@@ -542,9 +542,9 @@ struct EventGrouper::Impl {
   // Every live event: its key (the hash its id spells) -> its root.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> root_of_key;
   // Block postings. Each (type, participant) has a series of blocks: one
-  // per kFineDays-day bucket and per 32-day bucket holding postings, a
-  // "wide" list (open, untimed or longer intervals) and a list of all its
-  // postings (for lookups without bounds). The series are few (one per type
+  // per kFineDays-day bucket and per 32-day bucket holding postings, and a
+  // "wide" list (open, untimed or longer intervals). A lookup without
+  // bounds reads them all. The series are few (one per type
   // and participant seen) and stay in cache, so a lookup costs one small
   // hash probe per participant rather than one large one per block.
   //
@@ -564,7 +564,6 @@ struct EventGrouper::Impl {
     std::uint32_t head;
   };
   struct Series {
-    std::uint32_t all = kNone;
     std::uint32_t wide = kNone;
     std::vector<Block> blocks;  // sorted by `no`
   };
@@ -634,8 +633,8 @@ struct EventGrouper::Impl {
       if (!std::binary_search(actors.begin(), actors.end(), p)) f(p);
     }
   }
-  // Posts `e` (of mention r) in each participant's series: in the list of
-  // all, and in the fine buckets its interval touches (intervals of at most
+  // Posts `e` (of mention r) in each participant's series: in the fine
+  // buckets its interval touches (intervals of at most
   // kMaxFineDays days), else in the 32-day buckets (at most
   // kMaxBucketedDays), else in the wide list.
   void Index(const Rec& r, const Entry& e) {
@@ -647,7 +646,6 @@ struct EventGrouper::Impl {
           series_of.try_emplace(SeriesKey(r.type, p), static_cast<std::uint32_t>(series.size()));
       if (inserted) series.emplace_back();
       Series& s = series[it->second];
-      Append(s.all, e);
       if (bounded && days <= kMaxFineDays) {
         for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
           Append(BlockHead(s, d), e);
@@ -663,7 +661,7 @@ struct EventGrouper::Impl {
   }
   // The heads of the lists a lookup for r reads: per participant, the fine
   // and 32-day buckets its widened interval touches and the wide list; for
-  // an unbounded or very long interval, the list of all.
+  // an unbounded or very long interval, every list of the series.
   void Lookup(const Rec& r, std::vector<std::uint32_t>& out) const {
     std::int64_t first = 0, last = -1;
     const bool bounded = DayRange(r, options.time_tolerance_micros, first, last);
@@ -676,8 +674,11 @@ struct EventGrouper::Impl {
         HeadsIn(s, FloorDiv(first, kFineDays), FloorDiv(last, kFineDays), out);
         HeadsIn(s, kCoarseBase + FloorDiv(first, 32), kCoarseBase + FloorDiv(last, 32), out);
         if (s.wide != kNone) out.push_back(s.wide);
-      } else if (s.all != kNone) {
-        out.push_back(s.all);
+      } else {
+        // Every list of the series (a posting in two buckets is found
+        // twice; the caller reads each candidate once).
+        for (const Block& b : s.blocks) out.push_back(b.head);
+        if (s.wide != kNone) out.push_back(s.wide);
       }
     });
   }
