@@ -370,5 +370,101 @@ TEST_F(IdentityStoreTest, WithoutGroupingEveryMentionStandsAlone) {
   EXPECT_EQ(plain.ChangeAt(1).change, Change::kUnspecified);
 }
 
+// Events of thousands of reports spread over many zones, with a few reports
+// naming a rare second actor: the events view lists, per event, exactly the
+// first stored report that matches, whether the read finds it through a
+// short postings list (a rare actor), by skipping zones outside a time
+// range, or by scanning the members.
+TEST(IdentityStoreLargeEvents, ListTheirFirstMatchingReport) {
+  ManualClock clock(Day(2024, 1, 1));
+  EventStore store(EventStoreOptions{&clock});
+  constexpr int kBig = 3;
+  int serial = 0;
+  for (int a = 0; a < 2600; ++a) {
+    clock.Advance(absl::Minutes(1));
+    ArticleInfo info;
+    info.id = absl::StrCat("art_", a);
+    info.outlet = absl::StrCat("outlet", a % 13, ".com");
+    info.published_at = Day(2024, 1, 1) + absl::Hours(4 * a);
+    std::vector<Event> events;
+    for (int i = 0; i < 10; ++i, ++serial) {
+      Event e;
+      e.id = absl::StrCat(info.id, "-e", i);
+      e.evidence.sentence = absl::StrCat("Report ", serial, " of the fighting.");
+      e.modality = Modality::kReported;
+      const absl::Time day = Day(2024, 1, 1) + absl::Hours(24 * (a / 6));
+      if (i < 8) {  // one of three long-running events, one a day chaining on
+        const int k = serial % kBig;
+        e.type = EventType::kAssault;
+        e.actors = {{.id = absl::StrCat("actor:", k), .name = absl::StrCat("Actor ", k)}};
+        if (serial % 211 == 5) {
+          e.actors.push_back({.id = absl::StrCat("rare:", serial % 2), .name = "Rare"});
+        }
+        e.recipients = {{.id = absl::StrCat("target:", k), .name = absl::StrCat("Target ", k)}};
+        e.place = Sudzha();
+        e.when = OnDay(day);
+      } else {  // filler: a protest of its own
+        e.type = EventType::kProtest;
+        e.actors = {{.id = absl::StrCat("crowd:", serial), .name = "Crowd"}};
+        e.when = OnDay(day);
+      }
+      events.push_back(std::move(e));
+    }
+    ASSERT_TRUE(store.AppendArticle(info, std::move(events), {}).ok());
+  }
+  ASSERT_GT(serial, 3 * 8192);  // several zones
+
+  // Every page of a query, as revisions, and as the event each belongs to.
+  auto all = [&](ListEventsQuery q) {
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    q.page_size = 1000;
+    while (true) {
+      auto page = store.ListEvents(q);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const Event& e : page->events) out.emplace_back(e.revision, e.identity.event_id);
+      if (page->next_page_token.empty()) break;
+      q.page_token = page->next_page_token;
+    }
+    return out;
+  };
+  std::vector<EventFilter> filters(4);
+  filters[0].actor_ids = {"rare:0"};
+  filters[1].start_time = Day(2024, 9, 20);  // across the second and third zones
+  filters[1].end_time = Day(2024, 10, 10);
+  filters[2].actor_ids = {"rare:1"};
+  filters[2].start_time = Day(2024, 4, 1);
+  filters[2].end_time = Day(2024, 8, 1);
+  filters[3].actor_ids = {"actor:1", "rare:0"};
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    ListEventsQuery q;
+    q.filter = filters[i];
+    q.mentions = true;
+    // The reference: per event, its first matching mention.
+    std::map<std::string, std::int64_t> first;
+    for (const auto& [revision, event] : all(q)) {
+      auto [it, inserted] = first.try_emplace(event, revision);
+      if (!inserted) it->second = std::min(it->second, revision);
+    }
+    std::vector<std::int64_t> want;
+    for (const auto& [event, revision] : first) want.push_back(revision);
+    q.mentions = false;
+    std::vector<std::int64_t> got;
+    for (const auto& [revision, event] : all(q)) got.push_back(revision);
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << "filter " << i;
+    EXPECT_FALSE(want.empty()) << "filter " << i;
+  }
+  // Not vacuous: the long-running events are large.
+  ListEventsQuery big;
+  big.filter.actor_ids = {"actor:0"};
+  const auto events = all(big);
+  ASSERT_EQ(events.size(), 1u);
+  auto m = store.GetEvent(events[0].second);
+  ASSERT_TRUE(m.ok());
+  EXPECT_GT(m->identity.corroboration.mentions, 5000);
+}
+
 }  // namespace
 }  // namespace newsevents::query::store

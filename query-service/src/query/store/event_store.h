@@ -207,8 +207,12 @@ class EventStore {
   // matches `f` (always true without grouping). REQUIRES: idx matches `f`.
   // `leads` remembers, per event of two or more mentions, its first
   // matching mention, so that one read scans a large event's members once.
+  // `source`, when given, is where the read takes its candidates from
+  // (every match is in it), which can find the lead of a large event
+  // without scanning its members.
   bool IsLead(const CompiledFilter& f, std::uint32_t idx,
-              absl::flat_hash_map<std::uint32_t, std::uint32_t>& leads) const
+              absl::flat_hash_map<std::uint32_t, std::uint32_t>& leads,
+              const internal::CandidateSource* source = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
