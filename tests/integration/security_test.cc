@@ -287,17 +287,27 @@ TEST(ProtectReadsTest, ReadsNeedTheTokenToo) {
   EXPECT_TRUE(Serving(channel));
 }
 
-TEST(ProtectReadsTest, NeedsAToken) {
-  const std::string cmd =
-      absl::StrCat(NEWSEVENTS_QUERY_BIN, " --data_dir= --port=0 --protect_reads 2>&1");
-  FILE* out = popen(cmd.c_str(), "r");
-  ASSERT_NE(out, nullptr);
-  std::string text;
+// Runs a shell command; its wait status and what it wrote (stdout and
+// stderr together).
+struct Ran {
+  int status = -1;
+  std::string output;
+};
+Ran RunCommand(const std::string& cmd) {
+  Ran ran;
+  FILE* out = popen(absl::StrCat(cmd, " 2>&1").c_str(), "r");
+  if (out == nullptr) return ran;
   char buffer[256];
-  while (std::fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
-  const int status = pclose(out);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
-  EXPECT_THAT(text, HasSubstr("--protect_reads needs --auth_token"));
+  while (std::fgets(buffer, sizeof buffer, out) != nullptr) ran.output += buffer;
+  ran.status = pclose(out);
+  return ran;
+}
+
+TEST(ProtectReadsTest, NeedsAToken) {
+  const Ran ran = RunCommand(
+      absl::StrCat(NEWSEVENTS_QUERY_BIN, " --data_dir= --port=0 --protect_reads"));
+  EXPECT_TRUE(WIFEXITED(ran.status) && WEXITSTATUS(ran.status) == 2) << ran.status;
+  EXPECT_THAT(ran.output, HasSubstr("--protect_reads needs --auth_token"));
 }
 
 // ---------------------------------------------------------------- TLS
@@ -452,15 +462,16 @@ TEST_F(TlsTest, MutualTlsQueryServiceRefusesAnIngestServiceWithoutClientCertific
       NEWSEVENTS_CLI_BIN, " --tls_ca=", pki_->ca(), " --tls_cert=", pki_->client_cert(),
       " --tls_key=", pki_->client_key(), " --token=", kToken, " --ingest=", ingest->address(),
       " --query=", query->address());
-  const std::string ingest_cmd = absl::StrCat(cli, " ingest ", NEWSEVENTS_TESTDATA_DIR,
-                                              "/kursk-article.txt > /dev/null 2>&1");
-  EXPECT_EQ(std::system(ingest_cmd.c_str()), 0) << ingest_cmd;
-  const std::string health_cmd = absl::StrCat(cli, " health > /dev/null 2>&1");
-  EXPECT_EQ(std::system(health_cmd.c_str()), 0) << health_cmd;
+  const std::string ingest_cmd =
+      absl::StrCat(cli, " ingest ", NEWSEVENTS_TESTDATA_DIR, "/kursk-article.txt");
+  Ran ran = RunCommand(ingest_cmd);
+  EXPECT_EQ(ran.status, 0) << ingest_cmd << "\n" << ran.output;
+  const std::string health_cmd = absl::StrCat(cli, " health");
+  ran = RunCommand(health_cmd);
+  EXPECT_EQ(ran.status, 0) << health_cmd << "\n" << ran.output;
   const std::string no_cert = absl::StrCat(NEWSEVENTS_CLI_BIN, " --tls_ca=", pki_->ca(),
-                                           " --query=", query->address(),
-                                           " --timeout=5 stats > /dev/null 2>&1");
-  EXPECT_NE(std::system(no_cert.c_str()), 0) << no_cert;
+                                           " --query=", query->address(), " --timeout=5 stats");
+  EXPECT_NE(RunCommand(no_cert).status, 0) << no_cert;
 }
 
 }  // namespace
