@@ -207,12 +207,12 @@ class EventGrouper {
   EventGrouper& operator=(const EventGrouper&) = delete;
 
   // Adds one mention and links it to every earlier compatible mention.
-  // Cost: a few hash lookups per participant (one per day the widened
-  // interval touches, one per 32-day bucket, one wide list) plus one
-  // compatibility check per candidate that shares the mention's type and a
-  // participant and whose time block meets its interval. A mention without
-  // time, or with one longer than about a year, checks every mention sharing
-  // its type and a participant.
+  // Cost: one hash lookup per participant, then a read of the postings of
+  // the (type, participant) blocks its widened interval touches (4-day and
+  // 32-day buckets and the open-ended list), each checked against a 16-byte
+  // summary, and a full compatibility check per posting that passes. A
+  // mention without time, or with one longer than about a year, reads every
+  // posting sharing its type and a participant.
   AddResult Add(const Mention& mention);
 
   // The event a mention belongs to; nullopt if the mention is unknown.
