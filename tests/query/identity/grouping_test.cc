@@ -438,23 +438,41 @@ void ExpectCorroborationByDefinition(const EventGrouper& g, const std::vector<Me
   }
 }
 
+// Calls check(g, order) for groupers fed `mentions` in `orders` orders: as
+// given (order 0), then shuffled by `rng`.
+template <typename F>
+void ForEachOrder(const std::vector<Mention>& mentions, int orders, std::mt19937& rng,
+                  F&& check) {
+  std::vector<std::size_t> order(mentions.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int perm = 0; perm < orders; ++perm) {
+    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
+    EventGrouper g;
+    for (std::size_t i : order) g.Add(mentions[i]);
+    check(g, perm);
+  }
+}
+
+// Each mention id -> the id of its event.
+std::map<std::string, std::string> EventsOf(const EventGrouper& g,
+                                            const std::vector<Mention>& mentions) {
+  std::map<std::string, std::string> out;
+  for (const Mention& m : mentions) out[m.mention_id] = *g.EventOf(m.mention_id);
+  return out;
+}
+
 // Large events (counted through hash indexes), built in many orders, with
 // merges that bring in earlier reports: corroboration is always as defined.
 TEST(Corroboration, LargeEventsInAnyOrderCountAsDefined) {
   const std::vector<Mention> mentions = Generated(11, /*few_actors=*/true);
   std::mt19937 rng(5);
-  std::vector<std::size_t> order(mentions.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::size_t largest = 0;
-  for (int perm = 0; perm < 10; ++perm) {
-    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
-    EventGrouper g;
-    for (std::size_t i : order) g.Add(mentions[i]);
+  ForEachOrder(mentions, 10, rng, [&](const EventGrouper& g, int) {
     for (const std::string& id : g.EventIds()) {
       largest = std::max(largest, static_cast<std::size_t>(g.CorroborationOf(id)->mentions));
     }
     ExpectCorroborationByDefinition(g, mentions);
-  }
+  });
   EXPECT_GT(largest, 100u);
 }
 
@@ -505,14 +523,8 @@ TEST(EventGrouper, CopiesOfFewReportsGroupAsTheRelationSays) {
     mentions.push_back(std::move(m));
   }
   std::map<std::string, std::string> reference;
-  std::vector<std::size_t> order(mentions.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  for (int perm = 0; perm < 8; ++perm) {
-    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
-    EventGrouper g;
-    for (std::size_t i : order) g.Add(mentions[i]);
-    std::map<std::string, std::string> got;
-    for (const Mention& m : mentions) got[m.mention_id] = *g.EventOf(m.mention_id);
+  ForEachOrder(mentions, 8, rng, [&](const EventGrouper& g, int perm) {
+    const std::map<std::string, std::string> got = EventsOf(g, mentions);
     if (perm == 0) {
       reference = got;
       ExpectConnectedComponents(g, mentions);
@@ -520,7 +532,7 @@ TEST(EventGrouper, CopiesOfFewReportsGroupAsTheRelationSays) {
       EXPECT_EQ(got, reference) << "permutation " << perm;
     }
     ExpectCorroborationByDefinition(g, mentions);
-  }
+  });
 }
 
 // c and d say the same; y is in c's article, so it is judged against c by
@@ -564,14 +576,8 @@ TEST(EventGrouper, OrderIndependentEventIds) {
   std::map<std::string, std::string> reference;
   std::map<std::string, Corroboration> ref_corr;
   std::mt19937 rng(42);
-  std::vector<std::size_t> order(mentions.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  for (int perm = 0; perm < 20; ++perm) {
-    if (perm > 0) std::shuffle(order.begin(), order.end(), rng);
-    EventGrouper g;
-    for (std::size_t i : order) g.Add(mentions[i]);
-    std::map<std::string, std::string> got;
-    for (const Mention& m : mentions) got[m.mention_id] = *g.EventOf(m.mention_id);
+  ForEachOrder(mentions, 20, rng, [&](const EventGrouper& g, int perm) {
+    const std::map<std::string, std::string> got = EventsOf(g, mentions);
     ExpectCorroborationByDefinition(g, mentions);
     if (perm == 0) {
       reference = got;
@@ -589,7 +595,7 @@ TEST(EventGrouper, OrderIndependentEventIds) {
         EXPECT_EQ(c.mentions, ref_corr[id].mentions);
       }
     }
-  }
+  });
 }
 
 // The block index rules candidates out by a summary of each mention (mode,

@@ -357,7 +357,8 @@ Probe ProbeOf(const Rec& r, const std::uint32_t* pool, std::int64_t tolerance) {
 // Whether the candidate behind `e` may be compatible with the mention behind
 // `probe`: false only when RecCompatible would say so (modes, modality
 // classes, actor or recipient sets, known countries or intervals differ).
-bool MayBeCompatible(const Probe& probe, const Entry& e, bool timed) {
+// An untimed side spans every hour, so its interval test always passes.
+bool MayBeCompatible(const Probe& probe, const Entry& e) {
   const std::uint32_t x = probe.tag, y = e.tag;
   if ((x & 0xff) != 0 && (y & 0xff) != 0 && (x & 0xff) != (y & 0xff)) return false;
   if ((x & 0x300) != 0 && (y & 0x300) != 0 && (x & 0x300) != (y & 0x300)) return false;
@@ -367,7 +368,7 @@ bool MayBeCompatible(const Probe& probe, const Entry& e, bool timed) {
     return false;
   }
   if (probe.country != 0 && e.country != 0 && probe.country != e.country) return false;
-  return !timed || (probe.start <= e.end() && e.start <= probe.end);
+  return probe.start <= e.end() && e.start <= probe.end;
 }
 
 // 32-day buckets: far from any day number a real interval reaches.
@@ -590,17 +591,22 @@ struct EventGrouper::Impl {
     std::memcpy(&slots[head + 1 + h.b], &e, sizeof e);
     ++h.b;
   }
+  // The first block of `blocks` numbered `no` or more.
+  template <typename Blocks>
+  static auto FirstBlockFrom(Blocks& blocks, std::int64_t no) {
+    return std::lower_bound(blocks.begin(), blocks.end(), no,
+                            [](const Block& b, std::int64_t n) { return b.no < n; });
+  }
   static std::uint32_t& BlockHead(Series& s, std::int64_t no) {
-    auto it = std::lower_bound(s.blocks.begin(), s.blocks.end(), no,
-                               [](const Block& b, std::int64_t n) { return b.no < n; });
+    auto it = FirstBlockFrom(s.blocks, no);
     if (it == s.blocks.end() || it->no != no) it = s.blocks.insert(it, Block{no, kNone});
     return it->head;
   }
   static void HeadsIn(const Series& s, std::int64_t from, std::int64_t to,
                       std::vector<std::uint32_t>& out) {
-    auto it = std::lower_bound(s.blocks.begin(), s.blocks.end(), from,
-                               [](const Block& b, std::int64_t n) { return b.no < n; });
-    for (; it != s.blocks.end() && it->no <= to; ++it) out.push_back(it->head);
+    for (auto it = FirstBlockFrom(s.blocks, from); it != s.blocks.end() && it->no <= to; ++it) {
+      out.push_back(it->head);
+    }
   }
 
   std::uint32_t Find(std::uint32_t x) const {
@@ -864,7 +870,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
       for (std::uint32_t i = 1; i <= chunk->b; ++i) {
         Entry e;
         std::memcpy(&e, &chunk[i], sizeof e);
-        if (!MayBeCompatible(probe, e, rec.timed)) continue;
+        if (!MayBeCompatible(probe, e)) continue;
         // Each candidate once (a mention sits in several blocks), without
         // sorting: a per-mention stamp of the last Add that saw it.
         if (s.stamp[e.mention] == s.epoch) continue;

@@ -35,6 +35,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,16 @@ class EventStore {
               absl::flat_hash_map<std::uint32_t, std::uint32_t>& leads,
               const internal::CandidateSource* source = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The lead of an event (its ascending `members`) of which idx is a
+  // matching member: through the read's postings lists when they are the
+  // shorter way (nullopt otherwise), or by scanning the members.
+  std::optional<std::uint32_t> LeadFromLists(const CompiledFilter& f,
+                                             const internal::Postings& members,
+                                             std::uint32_t idx,
+                                             const internal::CandidateSource& source) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::uint32_t LeadByScan(const CompiledFilter& f, const internal::Postings& members,
+                           std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   internal::MentionRec Mention(const Entity& e)

@@ -344,64 +344,66 @@ bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
                         const internal::CandidateSource* source) const {
   if (!group_mentions_ || identity_.IsFirstOfGroup(idx)) return true;
   const std::uint32_t group = identity_.GroupOf(idx);
-  const internal::GroupRec& g = identity_.group(group);
   auto [it, inserted] = leads.try_emplace(group, idx);
   if (inserted) {
-    // The members are ascending: the first that matches (idx at the
-    // latest, since idx matches), whichever member asked first. Under a
-    // time range, members in a zone with no event in the range are skipped
-    // a zone at a time (idx's own zone is never skipped).
-    const internal::Postings& ms = g.members;
-    const auto before = static_cast<std::size_t>(
-        std::lower_bound(ms.begin(), ms.end(), idx) - ms.begin());
-    // Every match is in one of the source's lists: when they hold fewer
-    // events before idx than the event has members, look the listed ones
-    // up among the members instead (each list is ascending; a list's first
-    // member that matches is its earliest, and the earliest of those leads).
-    if (source != nullptr && !source->scan) {
-      std::size_t listed = 0;
-      for (const internal::Postings* l : source->lists) {
-        listed += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), idx) -
-                                           l->begin());
-      }
-      if (listed * 4 < before) {
-        std::uint32_t lead = idx;
-        const auto members_end = ms.begin() + static_cast<std::ptrdiff_t>(before);
-        for (const internal::Postings* l : source->lists) {
-          for (auto e = l->begin(); e != l->end() && *e < lead; ++e) {
-            if (std::binary_search(ms.begin(), members_end, *e) && Matches(f, *e)) {
-              lead = *e;
-              break;
-            }
-          }
-        }
-        it->second = lead;
-        return it->second == idx;
-      }
-    }
-    std::size_t i = 0;
-    while (i < ms.size()) {
-      const std::uint32_t m = ms[i];
-      if (f.has_time) {
-        const std::uint64_t z = m >> internal::kZoneShift;
-        const internal::Zone& zone = zones_[z];
-        if (!(zone.min_lo < f.hi && f.lo < zone.max_hi)) {
-          const std::uint64_t next = (z + 1) << internal::kZoneShift;
-          i = static_cast<std::size_t>(
-              std::lower_bound(ms.begin() + static_cast<std::ptrdiff_t>(i) + 1, ms.end(), next,
-                               [](std::uint32_t a, std::uint64_t b) { return a < b; }) -
-              ms.begin());
-          continue;
-        }
-      }
-      if (Matches(f, m)) {
-        it->second = m;
-        break;
-      }
-      ++i;
-    }
+    // The first member that matches, whichever member asked first.
+    const internal::Postings& members = identity_.group(group).members;
+    std::optional<std::uint32_t> lead;
+    if (source != nullptr && !source->scan) lead = LeadFromLists(f, members, idx, *source);
+    it->second = lead.has_value() ? *lead : LeadByScan(f, members, idx);
   }
   return it->second == idx;
+}
+
+std::optional<std::uint32_t> EventStore::LeadFromLists(
+    const CompiledFilter& f, const internal::Postings& members, std::uint32_t idx,
+    const internal::CandidateSource& source) const {
+  // Every match is in one of the source's lists. Worth it when they hold
+  // fewer events before idx than the event has members there.
+  const auto before = std::lower_bound(members.begin(), members.end(), idx);
+  std::size_t listed = 0;
+  for (const internal::Postings* l : source.lists) {
+    listed += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), idx) - l->begin());
+  }
+  if (listed * 4 >= static_cast<std::size_t>(before - members.begin())) return std::nullopt;
+  // Each list is ascending: its first member that matches is its earliest,
+  // and the earliest of those leads (idx itself when none is earlier).
+  std::uint32_t lead = idx;
+  for (const internal::Postings* l : source.lists) {
+    for (auto e = l->begin(); e != l->end() && *e < lead; ++e) {
+      if (std::binary_search(members.begin(), before, *e) && Matches(f, *e)) {
+        lead = *e;
+        break;
+      }
+    }
+  }
+  return lead;
+}
+
+std::uint32_t EventStore::LeadByScan(const CompiledFilter& f, const internal::Postings& members,
+                                     std::uint32_t idx) const {
+  // Members ascending; under a time range, a zone with no event in the
+  // range is skipped whole (idx's own zone never is, so idx ends the scan
+  // at the latest).
+  std::size_t i = 0;
+  while (i < members.size()) {
+    const std::uint32_t m = members[i];
+    if (f.has_time) {
+      const std::uint64_t z = m >> internal::kZoneShift;
+      const internal::Zone& zone = zones_[z];
+      if (!(zone.min_lo < f.hi && f.lo < zone.max_hi)) {
+        const std::uint64_t next = (z + 1) << internal::kZoneShift;
+        i = static_cast<std::size_t>(
+            std::lower_bound(members.begin() + static_cast<std::ptrdiff_t>(i) + 1, members.end(),
+                             next, [](std::uint32_t a, std::uint64_t b) { return a < b; }) -
+            members.begin());
+        continue;
+      }
+    }
+    if (Matches(f, m)) return m;
+    ++i;
+  }
+  return idx;
 }
 
 std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
