@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -26,6 +27,7 @@
 #include "ingest/service/event_log.h"
 #include "ingest/service/ingest_service_impl.h"
 #include "ingest/service/worker_pool.h"
+#include "query/replication/jetstream.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
 ABSL_FLAG(int, port, 50051, "Port to listen on (0 = any free port)");
@@ -33,6 +35,15 @@ ABSL_FLAG(std::string, port_file, "",
           "If set, write the port to this file once serving");
 ABSL_FLAG(std::string, query_address, "localhost:50052",
           "host:port of the query service");
+ABSL_FLAG(std::string, event_log, "embedded",
+          "Where extracted articles go: 'embedded' (the query service at "
+          "--query_address) or a comma-separated list of NATS URLs of a JetStream "
+          "cluster, whose stream the query replicas apply");
+ABSL_FLAG(std::string, nats_stream, "NEWSEVENTS", "JetStream stream of the event log");
+ABSL_FLAG(int, nats_replicas, 3,
+          "Copies of the stream when this service creates it (1 for a single NATS server)");
+ABSL_FLAG(int, shards, 1,
+          "Shards the articles are spread over (by article id) in the stream");
 ABSL_FLAG(std::string, resources_dir, NEWSEVENTS_DEFAULT_RESOURCES_DIR,
           "Directory of the extractor's data files");
 ABSL_FLAG(int, workers, 0, "Extraction threads (0 = one per core)");
@@ -80,7 +91,8 @@ using newsevents::ingest::Extractor;
 // the command line wins.
 void ApplyEnvironment() {
   for (const char* name :
-       {"host", "port", "port_file", "query_address", "resources_dir",
+       {"host", "port", "port_file", "query_address", "event_log", "nats_stream",
+        "nats_replicas", "shards", "resources_dir",
         "workers", "queue_size", "max_article_bytes", "max_message_bytes",
         "deadline_seconds", "drain_seconds", "auth_token", "auth_token_file",
         "max_concurrent_streams",
@@ -167,6 +179,14 @@ int main(int argc, char** argv) {
           {absl::GetFlag(FLAGS_query_tls_cert), absl::GetFlag(FLAGS_query_tls_key),
            absl::GetFlag(FLAGS_query_tls_ca)});
   if (!query_credentials.ok()) ExitBadFlags(query_credentials.status());
+  absl::StatusOr<std::vector<std::string>> nats_urls =
+      newsevents::query::replication::ParseEventLogFlag(absl::GetFlag(FLAGS_event_log));
+  if (!nats_urls.ok()) ExitBadFlags(nats_urls.status());
+  const int shards = absl::GetFlag(FLAGS_shards);
+  if (shards < 1) {
+    ExitBadFlags(absl::InvalidArgumentError(
+        absl::StrCat("--shards=", shards, ": must be at least 1")));
+  }
 
   // Block SIGTERM/SIGINT in every thread; one thread waits for them.
   sigset_t signals;
@@ -202,8 +222,35 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_query_address), *query_credentials, channel_args);
   newsevents::ingest::QueryLogOptions log_options;
   log_options.auth_token = *query_token;
-  std::unique_ptr<newsevents::ingest::EventLog> log =
-      newsevents::ingest::NewQueryServiceLog(query_channel, log_options);
+  std::unique_ptr<newsevents::ingest::EventLog> log;
+  if (nats_urls->empty()) {
+    log = newsevents::ingest::NewQueryServiceLog(query_channel, log_options);
+  } else {
+    newsevents::query::replication::JetStreamOptions js_options;
+    js_options.urls = *nats_urls;
+    js_options.stream = absl::GetFlag(FLAGS_nats_stream);
+    js_options.replicas = std::max(1, absl::GetFlag(FLAGS_nats_replicas));
+    js_options.client_name = "newsevents-ingest";
+    // Not serving before the log is reachable: say so, and keep trying.
+    std::unique_ptr<newsevents::query::replication::JetStream> jetstream;
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<std::unique_ptr<newsevents::query::replication::JetStream>> js =
+          newsevents::query::replication::JetStream::Connect(js_options);
+      absl::Status ready = js.ok() ? (*js)->EnsureStream() : js.status();
+      if (ready.ok()) {
+        jetstream = std::move(*js);
+        break;
+      }
+      std::fprintf(stderr, "newsevents-ingest: event log not ready (attempt %d): %s; retrying\n",
+                   attempt, std::string(ready.message()).c_str());
+      const timespec wait{1, 0};
+      if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+        std::fprintf(stderr, "newsevents-ingest: stopped before the event log was ready\n");
+        return 1;
+      }
+    }
+    log = newsevents::ingest::NewJetStreamLog(std::move(jetstream), shards);
+  }
 
   newsevents::ingest::IngestServiceOptions options;
   options.read.max_bytes = static_cast<std::size_t>(
@@ -249,10 +296,12 @@ int main(int argc, char** argv) {
     return "plaintext";
   };
   std::fprintf(stderr,
-               "newsevents-ingest: serving on %s:%d with %d workers, query "
-               "service at %s (%s, %s; to the query service: %s, %s)\n",
+               "newsevents-ingest: serving on %s:%d with %d workers, %s "
+               "%s (%s, %s; to the query service: %s, %s)\n",
                absl::GetFlag(FLAGS_host).c_str(), port, workers,
-               absl::GetFlag(FLAGS_query_address).c_str(),
+               nats_urls->empty() ? "query service at" : "event log (JetStream) at",
+               nats_urls->empty() ? absl::GetFlag(FLAGS_query_address).c_str()
+                                  : absl::GetFlag(FLAGS_event_log).c_str(),
                absl::GetFlag(FLAGS_tls_cert).empty()
                    ? "plaintext"
                    : (absl::GetFlag(FLAGS_tls_client_ca).empty() ? "TLS" : "mutual TLS"),

@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <unistd.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -16,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
@@ -24,6 +28,8 @@
 #include "query/service/article_writer.h"
 #include "query/service/arena_allocator.h"
 #include "query/service/auth.h"
+#include "query/service/log_follower.h"
+#include "query/replication/jetstream.h"
 #include "query/service/query_service_impl.h"
 #include "query/store/event_store.h"
 
@@ -51,6 +57,18 @@ ABSL_FLAG(bool, group_mentions, true,
           "group the reports (mentions) of one happening into events; false: every "
           "event record is an event of its own (faster appends and recovery on very "
           "dense feeds, no cross-article identity)");
+ABSL_FLAG(std::string, event_log, "embedded",
+          "Where articles come from: 'embedded' (AppendArticle calls, logged in "
+          "--data_dir) or a comma-separated list of NATS URLs: this service is then a "
+          "replica that applies the JetStream stream (AppendArticle is refused)");
+ABSL_FLAG(std::string, nats_stream, "NEWSEVENTS", "JetStream stream of the event log");
+ABSL_FLAG(int, nats_replicas, 3,
+          "Copies of the stream when this service creates it (1 for a single NATS server)");
+ABSL_FLAG(std::string, replica_name, "",
+          "Name of this replica in NATS (default: the host name)");
+ABSL_FLAG(int, shard, -1,
+          "With --event_log: apply only this shard of --shards (-1 = every article)");
+ABSL_FLAG(int, shards, 1, "Number of shards the ingest services publish to");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -78,7 +96,8 @@ void ApplyEnvironment() {
        {"host", "port", "port_file", "data_dir", "snapshot_after_mb",
         "max_message_bytes", "drain_seconds", "auth_token", "auth_token_file",
         "max_concurrent_streams", "max_queued_reads", "max_watchers",
-        "protect_reads", "tls_cert", "tls_key", "tls_client_ca"}) {
+        "protect_reads", "tls_cert", "tls_key", "tls_client_ca", "event_log",
+        "nats_stream", "nats_replicas", "replica_name", "shard", "shards"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(var.c_str());
@@ -163,11 +182,23 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  absl::StatusOr<std::vector<std::string>> nats_urls =
+      newsevents::query::replication::ParseEventLogFlag(absl::GetFlag(FLAGS_event_log));
+  if (!nats_urls.ok()) ExitBadFlags(nats_urls.status());
+  const int shards = absl::GetFlag(FLAGS_shards);
+  const int shard = absl::GetFlag(FLAGS_shard);
+  if (shards < 1) ExitBadFlags(absl::InvalidArgumentError(absl::StrCat("--shards=", shards, ": must be at least 1")));
+  if (shard < -1 || shard >= shards) {
+    ExitBadFlags(absl::InvalidArgumentError(
+        absl::StrCat("--shard=", shard, ": must be -1 (all) or from 0 to --shards - 1 (", shards - 1, ")")));
+  }
+
   newsevents::query::store::EventStoreOptions store_options;
   store_options.group_mentions = absl::GetFlag(FLAGS_group_mentions);
   newsevents::query::store::EventStore store(store_options);
   newsevents::query::ArticleWriterOptions writer_options;
   writer_options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  writer_options.replica = !nats_urls->empty();
   writer_options.snapshot_after_bytes =
       static_cast<std::uint64_t>(std::max(1, absl::GetFlag(FLAGS_snapshot_after_mb))) << 20;
   if (writer_options.data_dir.empty()) {
@@ -201,8 +232,33 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(recovery.log.ignored_snapshots),
                  static_cast<long long>(recovery.skipped_records));
   }
+  std::unique_ptr<newsevents::query::LogFollower> follower;
+  if (!nats_urls->empty()) {
+    newsevents::query::LogFollowerOptions follow;
+    follow.jetstream.urls = *nats_urls;
+    follow.jetstream.stream = absl::GetFlag(FLAGS_nats_stream);
+    follow.jetstream.replicas = std::max(1, absl::GetFlag(FLAGS_nats_replicas));
+    std::string name = absl::GetFlag(FLAGS_replica_name);
+    if (name.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof(host) - 1);
+      name = host;
+    }
+    follow.jetstream.client_name = absl::StrCat("newsevents-query ", name);
+    if (shard >= 0) {
+      follow.subject_filter = newsevents::query::replication::ArticleSubject(follow.jetstream.stream, shard);
+    }
+    std::fprintf(stderr,
+                 "newsevents-query: replica '%s' of stream %s (%s) at %s, from message %llu\n",
+                 name.c_str(), follow.jetstream.stream.c_str(),
+                 shard >= 0 ? absl::StrCat("shard ", shard, " of ", shards).c_str() : "every shard",
+                 absl::GetFlag(FLAGS_event_log).c_str(),
+                 static_cast<unsigned long long>((*writer)->log_position() + 1));
+    follower = newsevents::query::LogFollower::Start(writer->get(), std::move(follow));
+  }
   newsevents::query::QueryServiceOptions service_options;
   service_options.writer = writer->get();
+  service_options.follower = follower.get();
   service_options.max_queued_reads =
       static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_queued_reads)));
   service_options.event_cache_slots =
@@ -250,7 +306,25 @@ int main(int argc, char** argv) {
                  address.c_str());
     return 1;
   }
-  server->GetHealthCheckService()->SetServingStatus(true);
+  // A replica reports SERVING once it applied what the log held when it
+  // first reached it, so a balancer does not send reads to an empty store.
+  absl::Notification stopping;
+  std::thread ready([&] {
+    if (follower != nullptr) {
+      while (!follower->WaitForCatchUp(absl::Seconds(5))) {
+        if (stopping.HasBeenNotified()) return;
+        const newsevents::query::LogFollower::Progress p = follower->progress();
+        std::fprintf(stderr,
+                     "newsevents-query: catching up with the event log: applied %llu of %llu%s%s\n",
+                     static_cast<unsigned long long>(p.applied),
+                     static_cast<unsigned long long>(p.last_seen),
+                     p.error.empty() ? "" : "; last error: ", p.error.c_str());
+      }
+      std::fprintf(stderr, "newsevents-query: caught up with the event log at message %llu\n",
+                   static_cast<unsigned long long>(follower->progress().applied));
+    }
+    if (!stopping.HasBeenNotified()) server->GetHealthCheckService()->SetServingStatus(true);
+  });
   std::fprintf(stderr, "newsevents-query: serving on %s:%d (%s, %s)\n",
                absl::GetFlag(FLAGS_host).c_str(), port,
                absl::GetFlag(FLAGS_tls_cert).empty()
@@ -267,6 +341,8 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal_number);
   std::fprintf(stderr, "newsevents-query: signal %d, draining for up to %ds\n",
                signal_number, absl::GetFlag(FLAGS_drain_seconds));
+  stopping.Notify();
+  ready.join();
   server->GetHealthCheckService()->SetServingStatus(false);
   service.Shutdown();  // ends open WatchEvents streams
   server->Shutdown(std::chrono::system_clock::now() +

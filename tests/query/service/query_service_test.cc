@@ -418,6 +418,8 @@ TEST_F(QueryServiceTest, GetStats) {
   EXPECT_EQ(stats.revision(), 11);
   EXPECT_EQ(stats.started_at().seconds(), 1738368000);
   EXPECT_EQ(stats.data_dir(), "");
+  EXPECT_EQ(stats.event_log(), "embedded");
+  EXPECT_EQ(stats.applied_sequence(), 0u);
 }
 
 TEST_F(QueryServiceTest, WatchEventsReplaysThenDeliversNewEvents) {

@@ -10,6 +10,8 @@
 #include "grpcpp/grpcpp.h"
 #include "ingest/codec/codec.h"
 #include "newsevents/v1/query_service.grpc.pb.h"
+#include "query/codec/request_codec.h"
+#include "query/replication/jetstream.h"
 
 namespace newsevents::ingest {
 namespace {
@@ -65,7 +67,42 @@ class QueryServiceLog final : public EventLog {
   QueryLogOptions options_;
 };
 
+class JetStreamLog final : public EventLog {
+ public:
+  JetStreamLog(std::unique_ptr<query::replication::JetStream> jetstream, int shards)
+      : jetstream_(std::move(jetstream)), shards_(std::max(1, shards)) {}
+
+  absl::StatusOr<v1::AppendArticleResponse> Append(const v1::AppendArticleRequest& request,
+                                                   absl::Time deadline) override {
+    // What the replicas would reject must not reach the log, where nobody
+    // would hear of it.
+    absl::StatusOr<query::codec::AppendInput> valid = query::codec::DecodeAppendArticle(request);
+    if (!valid.ok()) return valid.status();
+    const std::string& id = request.article().id();
+    std::string payload = request.SerializeAsString();
+    absl::StatusOr<query::replication::JetStream::Ack> ack = jetstream_->Publish(
+        query::replication::ArticleSubject(jetstream_->options().stream,
+                                           query::replication::ShardOf(id, shards_)),
+        id, payload, deadline);
+    if (!ack.ok()) return ack.status();
+    v1::AppendArticleResponse response;
+    response.set_article_id(id);
+    response.set_duplicate(ack->duplicate);
+    response.set_log_sequence(ack->sequence);
+    return response;
+  }
+
+ private:
+  const std::unique_ptr<query::replication::JetStream> jetstream_;
+  const int shards_;
+};
+
 }  // namespace
+
+std::unique_ptr<EventLog> NewJetStreamLog(
+    std::unique_ptr<query::replication::JetStream> jetstream, int shards) {
+  return std::make_unique<JetStreamLog>(std::move(jetstream), shards);
+}
 
 std::unique_ptr<EventLog> NewQueryServiceLog(
     std::shared_ptr<grpc::Channel> channel, QueryLogOptions options) {

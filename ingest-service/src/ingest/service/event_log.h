@@ -14,6 +14,9 @@
 namespace grpc {
 class Channel;
 }
+namespace newsevents::query::replication {
+class JetStream;
+}
 
 namespace newsevents::ingest {
 
@@ -43,6 +46,17 @@ struct QueryLogOptions {
 // Appends through QueryService.AppendArticle on `channel`.
 std::unique_ptr<EventLog> NewQueryServiceLog(
     std::shared_ptr<grpc::Channel> channel, QueryLogOptions options = {});
+
+// Publishes each article as one message of a NATS JetStream stream (see
+// query/replication/jetstream.h): on its shard's subject, with the article
+// id as message id, answering after the stream's acknowledgement. A
+// request the query service would refuse is refused here, with the same
+// INVALID_ARGUMENT, before it reaches the log. The answer's revision is 0
+// (the query replicas apply the message later) and its log_sequence the
+// message's; duplicate is true when the stream already held the article
+// and no earlier attempt of this call may have stored it.
+std::unique_ptr<EventLog> NewJetStreamLog(
+    std::unique_ptr<query::replication::JetStream> jetstream, int shards = 1);
 
 }  // namespace newsevents::ingest
 

@@ -41,13 +41,18 @@ absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
   log_options.fs = writer->options_.fs;
   absl::StatusOr<std::unique_ptr<durability::Log>> log = durability::Log::Open(
       log_options,
-      [store, r](absl::string_view payload) -> absl::Status {
+      [store, r, w = writer.get()](absl::string_view payload) -> absl::Status {
         v1::AppendArticleRequest request;
         if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
           return absl::DataLossError(
               "a log record is not an AppendArticleRequest; the data folder was "
               "written by an incompatible version");
         }
+        if (request.log_sequence() > w->log_position_.load(std::memory_order_relaxed)) {
+          w->log_position_.store(request.log_sequence(), std::memory_order_release);
+        }
+        // A snapshot's position record: no article, only the log sequence.
+        if (!request.has_article() && request.log_sequence() > 0) return absl::OkStatus();
         absl::StatusOr<codec::AppendInput> in = codec::DecodeAppendArticle(request);
         if (!in.ok()) {
           ++r->skipped_records;
@@ -82,6 +87,11 @@ absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
 
 absl::StatusOr<store::AppendResult> ArticleWriter::Append(
     const v1::AppendArticleRequest& request) {
+  if (options_.replica) {
+    return absl::FailedPreconditionError(
+        "this query service is a replica of the replicated event log (--event_log): "
+        "send articles to the ingest service, which writes them to the log");
+  }
   absl::StatusOr<codec::AppendInput> in = codec::DecodeAppendArticle(request);
   if (!in.ok()) return in.status();
   if (log_ == nullptr) {
@@ -115,6 +125,60 @@ absl::StatusOr<store::AppendResult> ArticleWriter::Append(
   return result;
 }
 
+absl::StatusOr<store::AppendResult> ArticleWriter::ApplyFromLog(absl::string_view payload,
+                                                               std::uint64_t sequence,
+                                                               absl::Time stored_at) {
+  if (sequence <= log_position()) {
+    store::AppendResult skipped;
+    skipped.duplicate = true;
+    skipped.revision = store_->revision();
+    return skipped;
+  }
+  const auto advance = [&] { log_position_.store(sequence, std::memory_order_release); };
+  v1::AppendArticleRequest request;
+  if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    advance();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "log message ", sequence, " (", payload.size(),
+        " bytes) is not an AppendArticleRequest; skipped"));
+  }
+  absl::StatusOr<codec::AppendInput> in = codec::DecodeAppendArticle(request);
+  if (!in.ok()) {
+    advance();
+    return in.status();
+  }
+  in->article.ingested_at = stored_at;
+  if (store_->GetArticle(in->article.id).ok()) {
+    advance();
+    store::AppendResult result;
+    result.article_id = in->article.id;
+    result.duplicate = true;
+    result.revision = store_->revision();
+    return result;
+  }
+  absl::StatusOr<store::AppendResult> result;
+  const auto apply = [&]() -> absl::Status {
+    result = store_->AppendArticle(std::move(in->article), std::move(in->events),
+                                   std::move(in->quotes));
+    // Rejections are final (a replay rejects them again): they advance too.
+    if (result.ok() || IsRejection(result.status())) advance();
+    return result.status();
+  };
+  if (log_ == nullptr) {
+    apply().IgnoreError();
+    return result;
+  }
+  // The logged record carries the ingest time and the log sequence, merged
+  // in as for Append().
+  v1::AppendArticleRequest stamp;
+  codec::EncodeTime(stored_at, stamp.mutable_article()->mutable_ingested_at());
+  stamp.set_log_sequence(sequence);
+  absl::Status logged = log_->Commit(absl::StrCat(payload, stamp.SerializeAsString()), apply);
+  if (!logged.ok() && !result.ok()) return result.status();
+  if (!logged.ok()) return logged;
+  return result;
+}
+
 absl::Status ArticleWriter::Snapshot() {
   if (log_ == nullptr) {
     return absl::FailedPreconditionError("the store is memory-only (no --data_dir)");
@@ -122,8 +186,14 @@ absl::Status ArticleWriter::Snapshot() {
   return log_->WriteSnapshot(
       [this](const std::function<absl::Status(absl::string_view)>& emit,
              const std::function<std::uint64_t()>& covered) -> absl::Status {
-        return store_->ExportArticles(
-            [&covered] { covered(); },
+        std::uint64_t position = 0;
+        absl::Status exported = store_->ExportArticles(
+            [&] {
+              covered();
+              // Read after the store's state is fixed: a position at or
+              // below what the snapshot holds only replays duplicates.
+              position = log_position();
+            },
             [&emit](const store::ArticleInfo& article, const std::vector<store::Event>& events,
                     const std::vector<store::Quote>& quotes) -> absl::Status {
               v1::AppendArticleRequest request;
@@ -132,6 +202,10 @@ absl::Status ArticleWriter::Snapshot() {
               for (const store::Quote& q : quotes) codec::EncodeQuote(q, request.add_quotes());
               return emit(request.SerializeAsString());
             });
+        if (!exported.ok() || position == 0) return exported;
+        v1::AppendArticleRequest position_record;
+        position_record.set_log_sequence(position);
+        return emit(position_record.SerializeAsString());
       });
 }
 

@@ -13,6 +13,7 @@
 #ifndef NEWSEVENTS_QUERY_SERVICE_ARTICLE_WRITER_H_
 #define NEWSEVENTS_QUERY_SERVICE_ARTICLE_WRITER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "newsevents/v1/query_service.pb.h"
@@ -37,6 +39,9 @@ struct ArticleWriterOptions {
   absl::Duration snapshot_check_interval = absl::Seconds(10);
   std::uint64_t segment_bytes = 64ull << 20;
   durability::FileSystem* fs = nullptr;  // null = POSIX
+  // A replica of a replicated log (--event_log=nats://...): articles come
+  // only through ApplyFromLog, and Append() answers FAILED_PRECONDITION.
+  bool replica = false;
 };
 
 // What recovery found and how long it took.
@@ -64,6 +69,22 @@ class ArticleWriter {
   // Reads keep working whatever the log's state.
   absl::StatusOr<store::AppendResult> Append(const v1::AppendArticleRequest& request);
 
+  // Applies message `sequence` of the replicated log, whose payload is a
+  // serialized AppendArticleRequest stored by the log at `stored_at` (the
+  // article's ingest time, the same on every replica). Messages at or
+  // below log_position() are skipped (OK, duplicate). A message the store
+  // rejects (INVALID_ARGUMENT, ALREADY_EXISTS) or a duplicate article
+  // still advances the position; RESOURCE_EXHAUSTED and UNAVAILABLE (the
+  // disk) do not, and the message must be applied again.
+  // Call from one thread, in log order.
+  absl::StatusOr<store::AppendResult> ApplyFromLog(absl::string_view payload,
+                                                   std::uint64_t sequence,
+                                                   absl::Time stored_at);
+  // The last log sequence applied: recovered from the data folder (each
+  // logged record carries its sequence, a snapshot ends with a position
+  // record), so a restarted replica resumes after it. 0 = none.
+  std::uint64_t log_position() const { return log_position_.load(std::memory_order_acquire); }
+
   // Writes a snapshot now (FAILED_PRECONDITION when memory-only).
   absl::Status Snapshot();
 
@@ -77,6 +98,7 @@ class ArticleWriter {
   store::EventStore* const store_;
   const ArticleWriterOptions options_;
   std::unique_ptr<durability::Log> log_;
+  std::atomic<std::uint64_t> log_position_{0};
   absl::Notification stop_;
   std::thread snapshotter_;
 };

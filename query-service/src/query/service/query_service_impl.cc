@@ -15,6 +15,7 @@
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/slice.h"
 #include "query/service/article_writer.h"
+#include "query/service/log_follower.h"
 #include "query/service/encoded_event_cache.h"
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
@@ -178,6 +179,7 @@ QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
                                    QueryServiceOptions options)
     : store_(store),
       writer_(options.writer),
+      follower_(options.follower),
       max_watchers_(std::max<std::size_t>(1, options.max_watchers)),
       watches_(std::make_unique<Watches>()),
       read_pool_(std::make_unique<ReadPool>(
@@ -389,6 +391,15 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetStats(
   return Unary(context, [&]() -> absl::Status {
     codec::EncodeStats(store_->GetStats(),
                        writer_ != nullptr ? writer_->data_dir() : std::string(), response);
+    if (follower_ == nullptr) {
+      response->set_event_log("embedded");
+      return absl::OkStatus();
+    }
+    const LogFollower::Progress progress = follower_->progress();
+    response->set_event_log("nats");
+    response->set_applied_sequence(progress.applied);
+    response->set_log_last_sequence(progress.last_seen);
+    response->set_lag(progress.pending);
     return absl::OkStatus();
   });
 }

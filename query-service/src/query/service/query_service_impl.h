@@ -28,6 +28,7 @@ namespace store {
 class EventStore;
 }  // namespace store
 class ArticleWriter;
+class LogFollower;
 
 class ReadPool;
 class EncodedEventCache;
@@ -50,6 +51,9 @@ struct QueryServiceOptions {
   ArticleWriter* writer = nullptr;
   // Encoded events kept for ListEvents (see EncodedEventCache); 0 = none.
   std::size_t event_cache_slots = 65536;
+  // With a replicated event log: the replica's follower, whose progress
+  // GetStats reports (not owned). Null: the embedded log.
+  const LogFollower* follower = nullptr;
 };
 
 class QueryServiceImpl final : public QueryCallbackService {
@@ -117,6 +121,7 @@ class QueryServiceImpl final : public QueryCallbackService {
 
   store::EventStore* const store_;
   ArticleWriter* const writer_;
+  const LogFollower* const follower_;
   const std::size_t max_watchers_;
   const std::unique_ptr<Watches> watches_;
   const std::unique_ptr<ReadPool> read_pool_;
