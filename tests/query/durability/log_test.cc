@@ -245,6 +245,7 @@ class FaultyFileSystem : public FileSystem {
  public:
   std::atomic<bool> fail_append{false};
   std::atomic<bool> fail_sync{false};
+  std::atomic<int> syncs{0};
 
   absl::StatusOr<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override {
     auto f = PosixFileSystem()->OpenForAppend(path);
@@ -272,6 +273,7 @@ class FaultyFileSystem : public FileSystem {
       return f_->Append(data);
     }
     absl::Status Sync() override {
+      fs_->syncs.fetch_add(1);
       if (fs_->fail_sync) return absl::UnavailableError("cannot sync 'x': Input/output error");
       return f_->Sync();
     }
@@ -322,6 +324,45 @@ TEST(LogTest, FailedSyncRefusesFurtherWrites) {
   absl::Status s = (*log)->Commit("b", [] { return absl::OkStatus(); });
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(s.message(), HasSubstr("restarts"));
+}
+
+// A replica's local copy of a replicated log: no fdatasync per commit, one
+// when a segment is closed, and the records are there after a reopen.
+TEST(LogTest, WithoutSyncOnlyClosedSegmentsAreSynced) {
+  const std::string dir = testing::MakeTempDir();
+  FaultyFileSystem counting;
+  std::vector<std::string> applied;
+  {
+    LogOptions options;
+    options.dir = dir;
+    options.fs = &counting;
+    options.sync = false;
+    options.segment_bytes = 1 << 20;
+    auto log = Log::Open(options, [](absl::string_view) { return absl::OkStatus(); });
+    ASSERT_TRUE(log.ok()) << log.status();
+    counting.syncs = 0;
+    CommitAll(**log, Payloads(20), &applied);
+    EXPECT_EQ(counting.syncs.load(), 0);
+  }
+  {
+    LogOptions options;
+    options.dir = dir;
+    options.fs = &counting;
+    options.sync = false;
+    options.segment_bytes = 16;  // a record header alone fills it: every commit closes its segment
+    std::vector<std::string> ignored;
+    auto log = Log::Open(options, [&](absl::string_view p) {
+      ignored.emplace_back(p);
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(log.ok()) << log.status();
+    counting.syncs = 0;
+    CommitAll(**log, Payloads(3, 20), &applied);
+    EXPECT_EQ(counting.syncs.load(), 3);
+  }
+  std::vector<std::string> replayed;
+  ASSERT_TRUE(OpenCollecting(dir, &replayed).ok());
+  EXPECT_THAT(replayed, ElementsAreArray(Payloads(23)));
 }
 
 TEST(ScanRecordsTest, StopsAtGarbage) {

@@ -281,13 +281,14 @@ void Log::LeadBatch() {
     }
     const std::uint64_t before = segment_->Size();
     status = segment_->Append(buffer);
-    if (status.ok()) {
+    if (!status.ok()) {
+      if (!segment_->Truncate(before).ok()) broken = true;
+    } else if (options_.sync || segment_->Size() >= options_.segment_bytes) {
+      // Without per-commit syncs, a segment is still synced when it closes.
       status = segment_->Sync();
       // After a failed fdatasync the kernel may have dropped the dirty
       // pages: the file's content is unknown, so no more writes.
       if (!status.ok()) broken = true;
-    } else if (!segment_->Truncate(before).ok()) {
-      broken = true;
     }
     if (status.ok() && segment_->Size() >= options_.segment_bytes) {
       closed_size = segment_->Size();

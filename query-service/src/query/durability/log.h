@@ -52,6 +52,12 @@ struct LogOptions {
   std::uint64_t segment_bytes = 64ull << 20;
   // Not owned; null = PosixFileSystem().
   FileSystem* fs = nullptr;
+  // false: Commit() returns once its record is written, without
+  // fdatasync; a segment is synced when it is closed. For a log whose
+  // records can be fetched again elsewhere (a replica of a replicated log):
+  // a crash of the process loses nothing, one of the machine may lose the
+  // tail of the last segment, which recovery cuts off as torn.
+  bool sync = true;
 };
 
 // What Open() found.

@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
   log_options.dir = writer->options_.data_dir;
   log_options.segment_bytes = writer->options_.segment_bytes;
   log_options.fs = writer->options_.fs;
+  log_options.sync = !writer->options_.replica;
   absl::StatusOr<std::unique_ptr<durability::Log>> log = durability::Log::Open(
       log_options,
       [store, r, w = writer.get()](absl::string_view payload) -> absl::Status {

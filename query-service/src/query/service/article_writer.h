@@ -41,6 +41,9 @@ struct ArticleWriterOptions {
   durability::FileSystem* fs = nullptr;  // null = POSIX
   // A replica of a replicated log (--event_log=nats://...): articles come
   // only through ApplyFromLog, and Append() answers FAILED_PRECONDITION.
+  // The data folder is then a local copy of the replicated log, written
+  // without an fdatasync per article (durability::LogOptions::sync): what
+  // a machine crash loses of its tail is fetched again from the log.
   bool replica = false;
 };
 
