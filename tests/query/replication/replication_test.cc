@@ -246,6 +246,27 @@ TEST_F(SingleNodeTest, AReplicaWaitsForTheLogAndCatchesUpWhenItReturns) {
   EXPECT_EQ(r.store->GetStats().articles, 5);
 }
 
+TEST_F(SingleNodeTest, AReplicaAheadOfARecreatedStreamSaysSoAndKeepsItsData) {
+  std::unique_ptr<ingest::EventLog> log = Log();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(Article(i), Deadline()).ok());
+  log.reset();
+  const std::string data = dir_ + "/replica";
+  {
+    Replica r(options_, data);
+    ASSERT_TRUE(r.WaitApplied(5));
+  }
+  // The stream is lost with its server's store and made again, empty.
+  node_->Kill();
+  std::filesystem::remove_all(dir_ + "/js");
+  node_->Start();
+  Replica r(options_, data);
+  EXPECT_FALSE(r.follower->WaitForCatchUp(absl::Seconds(2)));
+  EXPECT_NE(r.follower->progress().error.find("recreated"), std::string::npos)
+      << r.follower->progress().error;
+  EXPECT_EQ(r.store->GetStats().articles, 5);
+  EXPECT_EQ(r.writer->log_position(), 5u);
+}
+
 // Three servers, a stream with three copies: losing one server loses no
 // acknowledged article, and publishing goes on.
 TEST(ClusterTest, AcknowledgedArticlesSurviveTheLossOfOneServer) {

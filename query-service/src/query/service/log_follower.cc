@@ -50,8 +50,10 @@ bool LogFollower::WaitForCatchUp(absl::Duration timeout) const {
 }
 
 void LogFollower::SetError(std::string error) {
-  std::fprintf(stderr, "newsevents-query: event log: %s\n", error.c_str());
   absl::MutexLock lock(&mu_);
+  // Said once while it lasts, not at every retry.
+  if (error == error_) return;
+  std::fprintf(stderr, "newsevents-query: event log: %s\n", error.c_str());
   error_ = std::move(error);
 }
 
@@ -66,19 +68,15 @@ void LogFollower::CaughtUp() {
 }
 
 void LogFollower::Run() {
-  bool reported_wait = false;
   while (!stop_.HasBeenNotified()) {
     absl::StatusOr<std::unique_ptr<replication::JetStream>> log =
         replication::JetStream::Connect(options_.jetstream);
     absl::Status ready = log.ok() ? (*log)->EnsureStream() : log.status();
     if (!ready.ok()) {
-      // Say it once per outage, not every second.
-      if (!reported_wait) SetError(absl::StrCat(ready.message(), "; retrying"));
-      reported_wait = true;
+      SetError(absl::StrCat(ready.message(), "; retrying"));
       stop_.WaitForNotificationWithTimeout(options_.retry_interval);
       continue;
     }
-    reported_wait = false;
     Follow(**log);
   }
 }
@@ -89,6 +87,16 @@ void LogFollower::Follow(replication::JetStream& log) {
   absl::StatusOr<std::uint64_t> last = log.LastSequence();
   if (!last.ok()) {
     SetError(std::string(last.status().message()));
+    stop_.WaitForNotificationWithTimeout(options_.retry_interval);
+    return;
+  }
+  if (const std::uint64_t position = writer_->log_position(); *last < position) {
+    // Following would wait for messages that already exist here: the
+    // stream was deleted and made again, or this is another stream.
+    SetError(absl::StrCat("stream ", options_.jetstream.stream, " ends at message ", *last,
+                          " but this replica has applied up to message ", position,
+                          ": the stream was recreated or is another one; move this "
+                          "replica's --data_dir aside to rebuild it from the stream"));
     stop_.WaitForNotificationWithTimeout(options_.retry_interval);
     return;
   }
