@@ -142,5 +142,54 @@ TEST(ReplicatedPairTest, IngestPublishesAndReplicasApplyTheLog) {
   std::filesystem::remove_all(dir);
 }
 
+// The router binary over two query services: summed stats, lookups that
+// find the shard, health and reflection like any query service.
+TEST(RouterBinaryTest, MergesTwoShards) {
+  std::vector<ServerProcess> shards;
+  for (int i = 0; i < 2; ++i) {
+    auto shard = ServerProcess::Start(NEWSEVENTS_QUERY_BIN, {"--data_dir="});
+    ASSERT_TRUE(shard.ok()) << shard.status();
+    shards.push_back(std::move(*shard));
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto stub = v1::QueryService::NewStub(
+        grpc::CreateChannel(shards[i].address(), grpc::InsecureChannelCredentials()));
+    v1::AppendArticleRequest a;
+    a.mutable_article()->set_id(absl::StrCat("art-shard-", i));
+    v1::Event* e = a.add_events();
+    e->set_id(absl::StrCat("ev-shard-", i));
+    e->set_article_id(a.article().id());
+    e->set_type(v1::EVENT_TYPE_ASSAULT);
+    e->mutable_evidence()->set_sentence("A sentence.");
+    v1::AppendArticleResponse r;
+    grpc::Status s = stub->AppendArticle(Context().get(), a, &r);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto router = ServerProcess::Start(
+      NEWSEVENTS_QUERY_BIN,
+      {absl::StrCat("--route_to=", shards[0].address(), ",", shards[1].address())});
+  ASSERT_TRUE(router.ok()) << router.status();
+  auto channel = grpc::CreateChannel(router->address(), grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(testing::HealthServing(channel));
+  EXPECT_TRUE(testing::ReflectionDescribes(channel, "newsevents.v1.QueryService"));
+  const v1::GetStatsResponse stats = Stats(*router);
+  EXPECT_EQ(stats.articles(), 2);
+  EXPECT_EQ(stats.event_log(), "router");
+  auto stub = v1::QueryService::NewStub(channel);
+  v1::GetEventRequest request;
+  request.set_id("ev-shard-1");
+  v1::Event event;
+  grpc::Status s = stub->GetEvent(Context().get(), request, &event);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(event.article_id(), "art-shard-1");
+  v1::ListEventsRequest list;
+  list.set_page_size(1);
+  v1::ListEventsResponse page;
+  s = stub->ListEvents(Context().get(), list, &page);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(page.events_size(), 1);
+  EXPECT_FALSE(page.next_page_token().empty());
+}
+
 }  // namespace
 }  // namespace newsevents

@@ -18,6 +18,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -31,6 +32,7 @@
 #include "query/service/log_follower.h"
 #include "query/replication/jetstream.h"
 #include "query/service/query_service_impl.h"
+#include "query/service/router.h"
 #include "query/store/event_store.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on");
@@ -69,6 +71,10 @@ ABSL_FLAG(std::string, replica_name, "",
 ABSL_FLAG(int, shard, -1,
           "With --event_log: apply only this shard of --shards (-1 = every article)");
 ABSL_FLAG(int, shards, 1, "Number of shards the ingest services publish to");
+ABSL_FLAG(std::string, route_to, "",
+          "Router mode: a comma-separated list of one query address per shard, in shard "
+          "order (host:port of a replica or of a balancer in front of the shard's "
+          "replicas); this service then holds no events and merges the shards' answers");
 ABSL_FLAG(int, drain_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, health_check, false,
@@ -97,7 +103,7 @@ void ApplyEnvironment() {
         "max_message_bytes", "drain_seconds", "auth_token", "auth_token_file",
         "max_concurrent_streams", "max_queued_reads", "max_watchers",
         "protect_reads", "tls_cert", "tls_key", "tls_client_ca", "event_log",
-        "nats_stream", "nats_replicas", "replica_name", "shard", "shards"}) {
+        "nats_stream", "nats_replicas", "replica_name", "shard", "shards", "route_to"}) {
     const std::string var =
         absl::StrCat("NEWSEVENTS_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(var.c_str());
@@ -149,6 +155,52 @@ int HealthCheck() {
 }
 
 
+// Router mode: no store, no log; the shards' answers merged.
+int RunRouter(const std::vector<std::string>& shards,
+              const std::shared_ptr<grpc::ServerCredentials>& credentials, sigset_t* signals) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  for (const std::string& address : shards) {
+    channels.push_back(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  }
+  newsevents::query::QueryRouter router(std::move(channels));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string address =
+      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
+  builder.AddListeningPort(address, credentials, &port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.RegisterService(&router);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::fprintf(stderr, "newsevents-query: cannot listen on %s (port in use? set --port)\n",
+                 address.c_str());
+    return 1;
+  }
+  server->GetHealthCheckService()->SetServingStatus(true);
+  std::fprintf(stderr, "newsevents-query: router on %s:%d over %zu shards: %s\n",
+               absl::GetFlag(FLAGS_host).c_str(), port, shards.size(),
+               absl::GetFlag(FLAGS_route_to).c_str());
+  if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
+    std::ofstream(file) << port << "\n";
+  }
+  int signal_number = 0;
+  sigwait(signals, &signal_number);
+  server->GetHealthCheckService()->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  server->Wait();
+  std::fprintf(stderr, "newsevents-query: stopped\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -191,6 +243,20 @@ int main(int argc, char** argv) {
   if (shard < -1 || shard >= shards) {
     ExitBadFlags(absl::InvalidArgumentError(
         absl::StrCat("--shard=", shard, ": must be -1 (all) or from 0 to --shards - 1 (", shards - 1, ")")));
+  }
+
+  if (const std::string route_to = absl::GetFlag(FLAGS_route_to); !route_to.empty()) {
+    std::vector<std::string> shard_addresses =
+        absl::StrSplit(route_to, ',', absl::SkipWhitespace());
+    if (shard_addresses.empty()) {
+      ExitBadFlags(absl::InvalidArgumentError(
+          absl::StrCat("--route_to='", route_to, "' names no shard address")));
+    }
+    if (!nats_urls->empty()) {
+      ExitBadFlags(absl::InvalidArgumentError(
+          "--route_to and --event_log exclude each other: a router holds no events"));
+    }
+    return RunRouter(shard_addresses, *server_credentials, &signals);
   }
 
   newsevents::query::store::EventStoreOptions store_options;
