@@ -39,7 +39,11 @@ v1::AppendArticleRequest Article(int i) {
     e->set_id(absl::StrCat("ev-", i, "-", k));
     e->set_article_id(id);
     e->set_type(static_cast<v1::EventType>(1 + (i + k) % 5));
-    e->add_actors()->set_id(absl::StrCat("country:C", (i * 3 + k) % 4));
+    v1::Entity* actor = e->add_actors();
+    // Uneven counts: C0 most, C3 least.
+    const int c = (i % 10 < 4) ? 0 : (i * 3 + k) % 4;
+    actor->set_id(absl::StrCat("country:C", c));
+    actor->set_name(absl::StrCat("Country C", c));
     e->mutable_place()->set_id(absl::StrCat("gn:", 100 + i % 6));
     e->mutable_place()->set_country("UKR");
     const int hour = i * 2 + k;
@@ -210,6 +214,21 @@ TEST_F(RouterTest, AggregatesEqualOneStores) {
           << "group_by " << group_by[0] << " top_n " << top_n << "\nwant " << want.DebugString()
           << "\ngot " << got.DebugString();
     }
+  }
+}
+
+TEST_F(RouterTest, EntitySearchSumsTheShardsCounts) {
+  for (const int page_size : {0, 2}) {
+    v1::SearchEntitiesRequest request;
+    request.set_prefix("country c");
+    request.set_page_size(page_size);
+    v1::SearchEntitiesResponse want, got;
+    ASSERT_TRUE(one_.stub->SearchEntities(Context().get(), request, &want).ok());
+    const grpc::Status s = router_stub_->SearchEntities(Context().get(), request, &got);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_GT(want.entities_size(), 0);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got))
+        << "want " << want.DebugString() << "\ngot " << got.DebugString();
   }
 }
 

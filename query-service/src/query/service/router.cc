@@ -483,9 +483,51 @@ grpc::Status QueryRouter::ListQuotes(grpc::ServerContext*, const v1::ListQuotesR
                                      v1::ListQuotesResponse*) {
   return NotRouted("ListQuotes");
 }
-grpc::Status QueryRouter::SearchEntities(grpc::ServerContext*, const v1::SearchEntitiesRequest*,
-                                         v1::SearchEntitiesResponse*) {
-  return NotRouted("SearchEntities");
+grpc::Status QueryRouter::SearchEntities(grpc::ServerContext* context,
+                                         const v1::SearchEntitiesRequest* request,
+                                         v1::SearchEntitiesResponse* response) {
+  if (request->page_size() < 0 || request->page_size() > 1000) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("page_size ", request->page_size(),
+                                     " is out of range: use 1 to 1000, or 0 for 50"));
+  }
+  const int page_size = request->page_size() == 0 ? 50 : request->page_size();
+  // The largest page from each shard: an entity's total is the sum of its
+  // counts, exact while no shard has more than 1000 matches.
+  v1::SearchEntitiesRequest wide = *request;
+  wide.set_page_size(1000);
+  auto answers = FanOut<v1::SearchEntitiesRequest, v1::SearchEntitiesResponse>(
+      context, shards_, std::vector<v1::SearchEntitiesRequest>(shards_.size(), wide),
+      All(shards_.size()),
+      [](Stub* s, grpc::ClientContext* c, const v1::SearchEntitiesRequest* q,
+         v1::SearchEntitiesResponse* r, std::function<void(grpc::Status)> done) {
+        s->async()->SearchEntities(c, q, r, std::move(done));
+      });
+  std::map<std::string, v1::EntityCount> by_id;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i].status.ok()) return ShardError(i, answers[i].status);
+    for (v1::EntityCount& c : *answers[i].response.mutable_entities()) {
+      auto [it, fresh] = by_id.try_emplace(c.entity().id());
+      if (fresh) {
+        it->second = std::move(c);
+      } else {
+        it->second.set_event_count(it->second.event_count() + c.event_count());
+      }
+    }
+  }
+  std::vector<v1::EntityCount> found;
+  found.reserve(by_id.size());
+  for (auto& [id, c] : by_id) found.push_back(std::move(c));
+  // As one store orders them: by event count, then name, then id.
+  std::sort(found.begin(), found.end(), [](const v1::EntityCount& a, const v1::EntityCount& b) {
+    if (a.event_count() != b.event_count()) return a.event_count() > b.event_count();
+    if (a.entity().name() != b.entity().name()) return a.entity().name() < b.entity().name();
+    return a.entity().id() < b.entity().id();
+  });
+  if (found.size() > static_cast<std::size_t>(page_size)) found.resize(page_size);
+  response->Clear();
+  for (v1::EntityCount& c : found) *response->add_entities() = std::move(c);
+  return grpc::Status::OK;
 }
 grpc::Status QueryRouter::WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
                                       grpc::ServerWriter<v1::WatchEventsResponse>*) {

@@ -8,6 +8,8 @@
 //   AggregateEvents  buckets summed over the shards (asked for all buckets,
 //                    then sorted and cut to top_n as one store would)
 //   GetStats         sums over the shards
+//   SearchEntities   event counts summed per entity over the shards' largest
+//                    pages (exact while no shard has over 1000 matches)
 //   GetEvent, GetArticle, ListMentions
 //                    the shard that has it
 // Other reads answer UNIMPLEMENTED (ask a shard directly); AppendArticle
