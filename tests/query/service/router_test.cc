@@ -7,9 +7,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -255,6 +257,42 @@ TEST_F(RouterTest, StatsAreSummedAndLookupsFindTheShard) {
   v1::Event event;
   EXPECT_EQ(router_stub_->GetEvent(Context().get(), missing, &event).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RouterTest, WatchInterleavesTheShardsStreams) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::WatchEventsRequest request;
+  auto reader = router_stub_->WatchEvents(&context, request);
+  // The shards' streams open asynchronously: keep appending until both
+  // shards' new events arrive.
+  std::set<std::string> seen_articles;
+  std::thread appender([&] {
+    for (int i = 100; i < 140; ++i) {
+      const v1::AppendArticleRequest a = Article(i);
+      v1::AppendArticleResponse r;
+      const int shard = replication::ShardOf(a.article().id(), kShards);
+      EXPECT_TRUE(shards_[shard]->stub->AppendArticle(Context().get(), a, &r).ok());
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  });
+  std::set<int> shards_seen;
+  v1::WatchEventsResponse message;
+  while (shards_seen.size() < 2 && reader->Read(&message)) {
+    shards_seen.insert(replication::ShardOf(message.event().article_id(), kShards));
+  }
+  appender.join();
+  context.TryCancel();
+  EXPECT_EQ(shards_seen.size(), 2u);
+  reader->Finish().IgnoreError();
+
+  grpc::ClientContext resume;
+  request.set_from_revision(5);
+  auto refused = router_stub_->WatchEvents(&resume, request);
+  EXPECT_FALSE(refused->Read(&message));
+  const grpc::Status s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("from_revision"), std::string::npos);
 }
 
 TEST_F(RouterTest, BadInputIsNamed) {

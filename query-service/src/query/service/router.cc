@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -529,9 +531,67 @@ grpc::Status QueryRouter::SearchEntities(grpc::ServerContext* context,
   for (v1::EntityCount& c : found) *response->add_entities() = std::move(c);
   return grpc::Status::OK;
 }
-grpc::Status QueryRouter::WatchEvents(grpc::ServerContext*, const v1::WatchEventsRequest*,
-                                      grpc::ServerWriter<v1::WatchEventsResponse>*) {
-  return NotRouted("WatchEvents");
+grpc::Status QueryRouter::WatchEvents(grpc::ServerContext* context,
+                                      const v1::WatchEventsRequest* request,
+                                      grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
+  if (request->from_revision() != 0) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("from_revision ", request->from_revision(),
+                     ": revisions are per shard, so the router streams new events only; "
+                     "to resume from a revision, watch each shard"));
+  }
+  // One reader thread per shard; their messages go out one at a time, and
+  // the first shard stream to end ends the whole stream with its status
+  // (e.g. RESOURCE_EXHAUSTED for a consumer that fell too far behind).
+  const std::size_t n = shards_.size();
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts(n);
+  absl::Mutex mu;
+  bool ended = false;
+  grpc::Status result = grpc::Status::OK;
+  std::vector<std::thread> readers;
+  const auto& metadata = context->client_metadata();
+  const auto auth = metadata.find("authorization");
+  for (std::size_t i = 0; i < n; ++i) {
+    contexts[i] = std::make_unique<grpc::ClientContext>();
+    if (auth != metadata.end()) {
+      contexts[i]->AddMetadata("authorization",
+                               std::string(auth->second.data(), auth->second.size()));
+    }
+  }
+  const auto end_all = [&](grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    if (ended) return;
+    ended = true;
+    result = std::move(status);
+    for (auto& c : contexts) c->TryCancel();
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    readers.emplace_back([&, i] {
+      std::unique_ptr<grpc::ClientReader<v1::WatchEventsResponse>> reader =
+          shards_[i]->WatchEvents(contexts[i].get(), *request);
+      v1::WatchEventsResponse message;
+      while (reader->Read(&message)) {
+        absl::MutexLock lock(&mu);
+        if (ended) break;
+        if (!writer->Write(message)) end_all(grpc::Status(grpc::StatusCode::CANCELLED, "client gone"));
+      }
+      grpc::Status s = reader->Finish();
+      absl::MutexLock lock(&mu);
+      end_all(s.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                    absl::StrCat("shard ", i, " ended its stream"))
+                     : ShardError(i, s));
+    });
+  }
+  // The client going away ends the shard streams too.
+  {
+    absl::MutexLock lock(&mu);
+    while (!ended) {
+      mu.AwaitWithTimeout(absl::Condition(&ended), absl::Milliseconds(200));
+      if (!ended && context->IsCancelled()) end_all(grpc::Status::CANCELLED);
+    }
+  }
+  for (std::thread& t : readers) t.join();
+  return result;
 }
 
 }  // namespace newsevents::query

@@ -12,6 +12,8 @@
 //                    pages (exact while no shard has over 1000 matches)
 //   GetEvent, GetArticle, ListMentions
 //                    the shard that has it
+//   WatchEvents      the shards' streams interleaved (new events only:
+//                    revisions are per shard, so from_revision must be 0)
 // Other reads answer UNIMPLEMENTED (ask a shard directly); AppendArticle
 // answers FAILED_PRECONDITION (articles go through the ingest service).
 //
