@@ -155,6 +155,24 @@ int HealthCheck() {
 }
 
 
+// The listening port and limits every mode's server shares; returns the
+// address asked for (the bound port lands in *port once built).
+std::string Listen(grpc::ServerBuilder& builder,
+                   const std::shared_ptr<grpc::ServerCredentials>& credentials, int* port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  const std::string address =
+      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
+  builder.AddListeningPort(address, credentials, port);
+  // A second server on a busy port must fail, not share it silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             std::max(1, absl::GetFlag(FLAGS_max_concurrent_streams)));
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  return address;
+}
+
 // Router mode: no store, no log; the shards' answers merged.
 int RunRouter(const std::vector<std::string>& shards,
               const std::shared_ptr<grpc::ServerCredentials>& credentials, sigset_t* signals) {
@@ -167,16 +185,9 @@ int RunRouter(const std::vector<std::string>& shards,
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
   }
   newsevents::query::QueryRouter router(std::move(channels));
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  const std::string address =
-      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
-  builder.AddListeningPort(address, credentials, &port);
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  const std::string address = Listen(builder, credentials, &port);
   builder.RegisterService(&router);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -334,19 +345,9 @@ int main(int argc, char** argv) {
   newsevents::query::QueryServiceImpl service(&store, service_options);
   newsevents::query::AuthQueryService authenticated(&service, auth);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  const std::string address =
-      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_port));
-  builder.AddListeningPort(address, *server_credentials, &port);
-  // A second server on a busy port must fail, not share it silently.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             std::max(1, absl::GetFlag(FLAGS_max_concurrent_streams)));
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  const std::string address = Listen(builder, *server_credentials, &port);
   // Reads that answer many messages build them on one arena per call
   // (ListEvents assembles its answer from encoded events instead).
   newsevents::query::ArenaAllocator<newsevents::v1::ListQuotesRequest,

@@ -8,16 +8,11 @@
 #include "query/codec/request_codec.h"
 
 namespace newsevents::query {
-namespace {
 
-// The store's deterministic rejections: a logged record the store refused
-// when it was first applied is refused again on replay, and skipped.
-bool IsRejection(const absl::Status& s) {
+bool IsFinalRejection(const absl::Status& s) {
   return s.code() == absl::StatusCode::kInvalidArgument ||
          s.code() == absl::StatusCode::kAlreadyExists;
 }
-
-}  // namespace
 
 ArticleWriter::ArticleWriter(store::EventStore* store, ArticleWriterOptions options)
     : store_(store), options_(std::move(options)) {}
@@ -68,7 +63,7 @@ absl::StatusOr<std::unique_ptr<ArticleWriter>> ArticleWriter::Open(
         absl::StatusOr<store::AppendResult> applied = store->AppendArticle(
             std::move(in->article), std::move(in->events), std::move(in->quotes));
         if (!applied.ok()) {
-          if (!IsRejection(applied.status())) return applied.status();
+          if (!IsFinalRejection(applied.status())) return applied.status();
           ++r->skipped_records;
         }
         return absl::OkStatus();
@@ -162,7 +157,7 @@ absl::StatusOr<store::AppendResult> ArticleWriter::ApplyFromLog(absl::string_vie
     result = store_->AppendArticle(std::move(in->article), std::move(in->events),
                                    std::move(in->quotes));
     // Rejections are final (a replay rejects them again): they advance too.
-    if (result.ok() || IsRejection(result.status())) advance();
+    if (result.ok() || IsFinalRejection(result.status())) advance();
     return result.status();
   };
   if (log_ == nullptr) {

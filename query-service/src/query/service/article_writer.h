@@ -56,6 +56,11 @@ struct RecoveryReport {
   absl::Duration elapsed;
 };
 
+// The store's deterministic refusals (INVALID_ARGUMENT, ALREADY_EXISTS): a
+// record refused once is refused again on every replay, so it is skipped,
+// not retried.
+bool IsFinalRejection(const absl::Status& status);
+
 class ArticleWriter {
  public:
   // Opens the data folder and replays it into `store` (not owned; must be

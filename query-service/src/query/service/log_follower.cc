@@ -6,14 +6,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace newsevents::query {
-namespace {
-
-bool IsRejection(const absl::Status& s) {
-  return s.code() == absl::StatusCode::kInvalidArgument ||
-         s.code() == absl::StatusCode::kAlreadyExists;
-}
-
-}  // namespace
 
 LogFollower::LogFollower(ArticleWriter* writer, LogFollowerOptions options)
     : writer_(writer), options_(std::move(options)) {}
@@ -153,7 +145,7 @@ void LogFollower::Follow(replication::JetStream& log) {
       absl::StatusOr<store::AppendResult> applied =
           writer_->ApplyFromLog(m.payload, m.sequence, m.stored_at);
       if (applied.ok()) break;
-      if (IsRejection(applied.status())) {
+      if (IsFinalRejection(applied.status())) {
         std::fprintf(stderr, "newsevents-query: event log: message %llu skipped: %s\n",
                      static_cast<unsigned long long>(m.sequence),
                      std::string(applied.status().message()).c_str());
