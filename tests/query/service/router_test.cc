@@ -60,9 +60,15 @@ v1::AppendArticleRequest Article(int i) {
       e->mutable_when()->set_granularity(v1::GRANULARITY_DAY);
     }
     v1::Figure* f = e->add_figures();
-    f->set_kind(v1::FIGURE_KIND_KILLED);
-    f->set_low(i % 7);
-    f->set_high(i % 7 + k);
+    f->set_kind(k == 0 ? v1::FIGURE_KIND_KILLED : v1::FIGURE_KIND_INJURED);
+    f->set_low(i % 3 == 1 ? 100 + i : i % 7);
+    f->set_high(i % 3 == 1 ? 100 + i : i % 7 + k);
+    // Three sources and the unattributed; source 1 reports higher figures,
+    // so sources disagree.
+    if (i % 4 != 3) {
+      e->mutable_according_to()->set_id(absl::StrCat("src:", i % 3));
+      e->mutable_according_to()->set_name(absl::StrCat("Source ", i % 3));
+    }
     e->mutable_evidence()->set_sentence(absl::StrCat("Sentence ", i, " ", k, "."));
   }
   return r;
@@ -219,6 +225,27 @@ TEST_F(RouterTest, AggregatesEqualOneStores) {
   }
 }
 
+TEST_F(RouterTest, FiguresAndConflictsEqualOneStores) {
+  for (const int kinds : {0, 1}) {
+    v1::ListFiguresRequest request;
+    if (kinds == 1) request.add_kinds(v1::FIGURE_KIND_KILLED);
+    v1::ListFiguresResponse want, got;
+    ASSERT_TRUE(one_.stub->ListFigures(Context().get(), request, &want).ok());
+    const grpc::Status s = router_stub_->ListFigures(Context().get(), request, &got);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_GT(want.conflicts_size(), 0);
+    ASSERT_GT(want.sources_size(), 2);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got))
+        << "want " << want.ShortDebugString() << "\ngot " << got.ShortDebugString();
+  }
+  v1::ListFiguresRequest capped;
+  capped.set_max_figures(10);
+  v1::ListFiguresResponse page;
+  ASSERT_TRUE(router_stub_->ListFigures(Context().get(), capped, &page).ok());
+  EXPECT_TRUE(page.truncated());
+  EXPECT_EQ(page.total_figures(), 10);
+}
+
 TEST_F(RouterTest, EntitySearchSumsTheShardsCounts) {
   for (const int page_size : {0, 2}) {
     v1::SearchEntitiesRequest request;
@@ -330,8 +357,8 @@ TEST_F(RouterTest, BadInputIsNamed) {
   v1::AppendArticleResponse appended;
   EXPECT_EQ(router_stub_->AppendArticle(Context().get(), Article(99), &appended).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  v1::ListFiguresResponse figures;
-  EXPECT_EQ(router_stub_->ListFigures(Context().get(), v1::ListFiguresRequest(), &figures)
+  v1::ListQuotesResponse quotes;
+  EXPECT_EQ(router_stub_->ListQuotes(Context().get(), v1::ListQuotesRequest(), &quotes)
                 .error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }

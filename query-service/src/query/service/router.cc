@@ -16,6 +16,9 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "query/codec/model_codec.h"
+#include "query/codec/request_codec.h"
+#include "query/store/event_store.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -477,9 +480,50 @@ grpc::Status QueryRouter::GetStats(grpc::ServerContext* context, const v1::GetSt
   return grpc::Status::OK;
 }
 
-grpc::Status QueryRouter::ListFigures(grpc::ServerContext*, const v1::ListFiguresRequest*,
-                                      v1::ListFiguresResponse*) {
-  return NotRouted("ListFigures");
+grpc::Status QueryRouter::ListFigures(grpc::ServerContext* context,
+                                      const v1::ListFiguresRequest* request,
+                                      v1::ListFiguresResponse* response) {
+  if (request->max_figures() < 0 || request->max_figures() > 10000) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("max_figures: must be in 0..10000, got ",
+                                     request->max_figures()));
+  }
+  const std::size_t cap =
+      static_cast<std::size_t>(request->max_figures() == 0 ? 1000 : request->max_figures());
+  auto answers = FanOut<v1::ListFiguresRequest, v1::ListFiguresResponse>(
+      context, shards_, std::vector<v1::ListFiguresRequest>(shards_.size(), *request),
+      All(shards_.size()),
+      [](Stub* s, grpc::ClientContext* c, const v1::ListFiguresRequest* q,
+         v1::ListFiguresResponse* r, std::function<void(grpc::Status)> done) {
+        s->async()->ListFigures(c, q, r, std::move(done));
+      });
+  // Every shard's figures, regrouped and compared as one store would
+  // (store::AssembleFigureReport): a conflict between two sources may only
+  // show once their figures from different shards meet.
+  std::vector<store::SourcedFigure> figures;
+  bool truncated = false;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i].status.ok()) return ShardError(i, answers[i].status);
+    truncated = truncated || answers[i].response.truncated();
+    for (const v1::SourceFigures& group : answers[i].response.sources()) {
+      for (const v1::SourcedFigure& f : group.figures()) {
+        if (figures.size() == cap) {
+          truncated = true;
+          break;
+        }
+        store::SourcedFigure& sf = figures.emplace_back();
+        sf.figure = codec::DecodeFigure(f.figure());
+        sf.event_id = f.event_id();
+        sf.article_id = f.article_id();
+        sf.sentence = f.sentence();
+        sf.when = codec::DecodeTimeSpan(f.when());
+        if (f.has_place()) sf.place = codec::DecodePlace(f.place());
+        sf.published_at = codec::DecodeTime(f.has_published_at(), f.published_at());
+      }
+    }
+  }
+  codec::EncodeFigureReport(store::AssembleFigureReport(std::move(figures), truncated), response);
+  return grpc::Status::OK;
 }
 grpc::Status QueryRouter::ListQuotes(grpc::ServerContext*, const v1::ListQuotesRequest*,
                                      v1::ListQuotesResponse*) {

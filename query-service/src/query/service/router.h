@@ -8,6 +8,8 @@
 //   AggregateEvents  buckets summed over the shards (asked for all buckets,
 //                    then sorted and cut to top_n as one store would)
 //   GetStats         sums over the shards
+//   ListFigures      the shards' figures regrouped by source, and the
+//                    sources' disagreements found among all of them
 //   SearchEntities   event counts summed per entity over the shards' largest
 //                    pages (exact while no shard has over 1000 matches)
 //   GetEvent, GetArticle, ListMentions

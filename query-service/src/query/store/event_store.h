@@ -72,6 +72,12 @@ struct EventStoreOptions {
   identity::GroupingOptions grouping;
 };
 
+// The figure report of `figures` (the matching figures, each with its
+// source filled in): grouped by source, each group in event time order,
+// the groups by size, and the pairs of sources that disagree. Shared by
+// ListFigures and by a router merging the figures of several stores.
+FigureReport AssembleFigureReport(std::vector<SourcedFigure> figures, bool truncated);
+
 class EventStore {
  public:
   explicit EventStore(EventStoreOptions options = {});

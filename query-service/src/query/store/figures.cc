@@ -56,10 +56,8 @@ absl::StatusOr<FigureReport> EventStore::ListFigures(const FigureQuery& query) c
            std::find(query.kinds.begin(), query.kinds.end(), k) != query.kinds.end();
   };
 
-  FigureReport report;
-  // Source id -> its group; std::map keeps ids ordered for the tie-break.
-  std::map<std::string, SourceFigures> by_source;
-  std::vector<std::pair<std::int64_t, std::string>> order;  // (time key, event id)
+  std::vector<SourcedFigure> figures;
+  bool truncated = false;
   {
     absl::ReaderMutexLock lock(&mu_);
     const CompiledFilter f = Compile(query.filter);
@@ -74,7 +72,7 @@ absl::StatusOr<FigureReport> EventStore::ListFigures(const FigureQuery& query) c
       for (const Figure& fig : e.figures) {
         if (!wanted_kind(fig.kind) || !CountsOneOf(fig, query.counted_ids)) continue;
         if (taken == cap) {
-          report.truncated = true;
+          truncated = true;
           break;
         }
         ++taken;
@@ -87,17 +85,28 @@ absl::StatusOr<FigureReport> EventStore::ListFigures(const FigureQuery& query) c
         sf.when = e.when;
         sf.place = e.place;
         sf.published_at = e.published_at;
-        SourceFigures& group = by_source[sf.figure.source.id];
-        if (group.figures.empty()) {
-          group.source = sf.figure.source;
-          group.source.text.clear();
-          group.source.count = 0;
-        }
-        group.figures.push_back(std::move(sf));
+        figures.push_back(std::move(sf));
       }
-      if (report.truncated) break;
+      if (truncated) break;
     }
-    report.total_figures = static_cast<std::int64_t>(taken);
+  }
+  return AssembleFigureReport(std::move(figures), truncated);
+}
+
+FigureReport AssembleFigureReport(std::vector<SourcedFigure> figures, bool truncated) {
+  FigureReport report;
+  report.truncated = truncated;
+  report.total_figures = static_cast<std::int64_t>(figures.size());
+  // Source id -> its group; std::map keeps ids ordered for the tie-break.
+  std::map<std::string, SourceFigures> by_source;
+  for (SourcedFigure& sf : figures) {
+    SourceFigures& group = by_source[sf.figure.source.id];
+    if (group.figures.empty()) {
+      group.source = sf.figure.source;
+      group.source.text.clear();
+      group.source.count = 0;
+    }
+    group.figures.push_back(std::move(sf));
   }
 
   // Each source's figures in event time order (undated last), then by id.
