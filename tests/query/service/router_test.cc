@@ -36,6 +36,13 @@ v1::AppendArticleRequest Article(int i) {
   // Published five days after the events: a key taken from the wrong field
   // moves the row.
   r.mutable_article()->mutable_published_at()->set_seconds(kBase + i * 7200 + 1800 + 5 * 86400);
+  if (i % 4 != 2) {
+    v1::Quote* q = r.add_quotes();
+    q->set_id(absl::StrCat("q-", i));
+    q->set_article_id(id);
+    q->mutable_speaker()->set_id(absl::StrCat("person:P", i % 3));
+    q->set_text(absl::StrCat("Words number ", i, i % 2 == 0 ? " about the front" : ""));
+  }
   for (int k = 0; k < 2; ++k) {
     v1::Event* e = r.add_events();
     e->set_id(absl::StrCat("ev-", i, "-", k));
@@ -246,6 +253,33 @@ TEST_F(RouterTest, FiguresAndConflictsEqualOneStores) {
   EXPECT_EQ(page.total_figures(), 10);
 }
 
+TEST_F(RouterTest, QuotePagesMergeInTheOrderOfOneStore) {
+  for (const bool filtered : {false, true}) {
+    v1::ListQuotesRequest request;
+    if (filtered) request.set_text_contains("FRONT");
+    request.set_page_size(1000);
+    v1::ListQuotesResponse all;
+    ASSERT_TRUE(one_.stub->ListQuotes(Context().get(), request, &all).ok());
+    std::vector<std::string> expected;
+    for (const v1::Quote& q : all.quotes()) expected.push_back(q.id());
+    ASSERT_GT(expected.size(), 10u);
+    for (const int page_size : {1, 4, 50}) {
+      request.set_page_size(page_size);
+      request.clear_page_token();
+      std::vector<std::string> got;
+      for (int n = 0; n < 200; ++n) {
+        v1::ListQuotesResponse page;
+        const grpc::Status s = router_stub_->ListQuotes(Context().get(), request, &page);
+        ASSERT_TRUE(s.ok()) << s.error_message();
+        for (const v1::Quote& q : page.quotes()) got.push_back(q.id());
+        if (page.next_page_token().empty()) break;
+        request.set_page_token(page.next_page_token());
+      }
+      EXPECT_EQ(got, expected) << "page size " << page_size << " filtered " << filtered;
+    }
+  }
+}
+
 TEST_F(RouterTest, EntitySearchSumsTheShardsCounts) {
   for (const int page_size : {0, 2}) {
     v1::SearchEntitiesRequest request;
@@ -357,10 +391,11 @@ TEST_F(RouterTest, BadInputIsNamed) {
   v1::AppendArticleResponse appended;
   EXPECT_EQ(router_stub_->AppendArticle(Context().get(), Article(99), &appended).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+  v1::ListQuotesRequest quotes_request;
+  quotes_request.set_page_token(page.next_page_token());  // an events token
   v1::ListQuotesResponse quotes;
-  EXPECT_EQ(router_stub_->ListQuotes(Context().get(), v1::ListQuotesRequest(), &quotes)
-                .error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(router_stub_->ListQuotes(Context().get(), quotes_request, &quotes).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <thread>
 #include <string>
@@ -130,8 +131,9 @@ std::uint64_t Fnv(const std::string& bytes) {
 }
 
 // What a page token must have been made for: the request without its page.
-std::string QueryFingerprint(const v1::ListEventsRequest& request, std::size_t shards) {
-  v1::ListEventsRequest query = request;
+template <typename Request>
+std::string QueryFingerprint(const Request& request, std::size_t shards) {
+  Request query = request;
   query.clear_page_token();
   query.clear_page_size();
   std::string bytes;
@@ -212,13 +214,159 @@ void AddFigures(const v1::Bucket& from, v1::Bucket* to) {
   }
 }
 
-grpc::Status NotRouted(absl::string_view rpc) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                      absl::StrCat("the router does not fan ", rpc,
-                                   " out to the shards yet; call a replica of each shard"));
-}
+
+// What MergePages needs to know of a paged read.
+struct EventPaging {
+  using Request = v1::ListEventsRequest;
+  using Response = v1::ListEventsResponse;
+  using Row = v1::Event;
+  static auto* Rows(Response& r) { return r.mutable_events(); }
+  static bool Descending(const Request& q) { return query::Descending(q.order_by()); }
+  static std::int64_t Key(const Row& e, const Request& q) { return SortKey(e, q.order_by()); }
+  static bool Same(const Row& a, const Row& b) {
+    return a.id() == b.id() && a.revision() == b.revision();
+  }
+  static void AddTotal(const Response& from, Response* to) {
+    to->set_total_size(to->total_size() + from.total_size());
+  }
+  static void Call(Stub* s, grpc::ClientContext* c, const Request* q, Response* r,
+                   std::function<void(grpc::Status)> done) {
+    s->async()->ListEvents(c, q, r, std::move(done));
+  }
+};
+
+// Quotes come newest publication first, undated last (EventStore::ListQuotes).
+struct QuotePaging {
+  using Request = v1::ListQuotesRequest;
+  using Response = v1::ListQuotesResponse;
+  using Row = v1::Quote;
+  static auto* Rows(Response& r) { return r.mutable_quotes(); }
+  static bool Descending(const Request&) { return true; }
+  static std::int64_t Key(const Row& q, const Request&) {
+    return q.has_published_at() ? Micros(q.published_at())
+                                : std::numeric_limits<std::int64_t>::min();
+  }
+  static bool Same(const Row& a, const Row& b) { return a.id() == b.id(); }
+  static void AddTotal(const Response&, Response*) {}
+  static void Call(Stub* s, grpc::ClientContext* c, const Request* q, Response* r,
+                   std::function<void(grpc::Status)> done) {
+    s->async()->ListQuotes(c, q, r, std::move(done));
+  }
+};
 
 constexpr int kConsistentReadAttempts = 3;
+
+// One page of rows from every shard, merged in the order one store would
+// give them (the same sort keys; ties by shard, then by the shard's own
+// order). The page token holds each shard's own token after the rows taken
+// from it: the shard's next token when its page was used up, otherwise the
+// token a page of exactly the taken rows ends with, read again and checked
+// to hold the same rows (a first page can move under new rows: then the
+// whole page is read again).
+template <typename P>
+grpc::Status MergePages(grpc::ServerContext* context,
+                        const std::vector<std::unique_ptr<Stub>>& shards,
+                        const typename P::Request& request, typename P::Response* response) {
+  using Request = typename P::Request;
+  using Response = typename P::Response;
+  if (request.page_size() < 0 || request.page_size() > 1000) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("page_size ", request.page_size(),
+                                     " is out of range: use 1 to 1000, or 0 for 50"));
+  }
+  const int page_size = request.page_size() == 0 ? 50 : request.page_size();
+  const std::size_t n = shards.size();
+  const std::string fingerprint = QueryFingerprint(request, n);
+  RouterToken from;
+  if (grpc::Status s = DecodeToken(request.page_token(), fingerprint, n, &from); !s.ok()) {
+    return s;
+  }
+  const bool desc = P::Descending(request);
+  for (int attempt = 0; attempt < kConsistentReadAttempts; ++attempt) {
+    std::vector<Request> asks(n, request);
+    std::vector<bool> ask(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      asks[i].set_page_size(page_size);
+      asks[i].set_page_token(from.tokens[i]);
+      ask[i] = !from.done[i];
+    }
+    auto pages = FanOut<Request, Response>(context, shards, asks, ask, P::Call);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ask[i] && !pages[i].status.ok()) return ShardError(i, pages[i].status);
+    }
+    struct Row {
+      std::int64_t key;
+      std::size_t shard;
+      int pos;
+    };
+    std::vector<Row> rows;
+    Response merged;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!ask[i]) continue;
+      P::AddTotal(pages[i].response, &merged);
+      const auto& shard_rows = *P::Rows(pages[i].response);
+      for (int k = 0; k < shard_rows.size(); ++k) {
+        rows.push_back({P::Key(shard_rows[k], request), i, k});
+      }
+    }
+    std::stable_sort(rows.begin(), rows.end(), [desc](const Row& a, const Row& b) {
+      if (a.key != b.key) return desc ? a.key > b.key : a.key < b.key;
+      if (a.shard != b.shard) return a.shard < b.shard;
+      return a.pos < b.pos;
+    });
+    if (rows.size() > static_cast<std::size_t>(page_size)) rows.resize(page_size);
+    std::vector<int> taken(n, 0);
+    for (const Row& r : rows) ++taken[r.shard];
+
+    RouterToken next = from;
+    std::vector<Request> exact(n, request);
+    std::vector<bool> partial(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!ask[i]) continue;
+      const Response& page = pages[i].response;
+      if (taken[i] == P::Rows(pages[i].response)->size()) {
+        next.tokens[i] = page.next_page_token();
+        next.done[i] = page.next_page_token().empty();
+      } else if (taken[i] > 0) {
+        partial[i] = true;
+        exact[i].set_page_size(taken[i]);
+        exact[i].set_page_token(from.tokens[i]);
+      }
+    }
+    bool consistent = true;
+    if (std::count(partial.begin(), partial.end(), true) > 0) {
+      auto cuts = FanOut<Request, Response>(context, shards, exact, partial, P::Call);
+      for (std::size_t i = 0; i < n && consistent; ++i) {
+        if (!partial[i]) continue;
+        if (!cuts[i].status.ok()) return ShardError(i, cuts[i].status);
+        const auto& got = *P::Rows(cuts[i].response);
+        const auto& had = *P::Rows(pages[i].response);
+        if (got.size() != taken[i] || cuts[i].response.next_page_token().empty()) {
+          consistent = false;
+          break;
+        }
+        for (int k = 0; k < taken[i]; ++k) {
+          if (!P::Same(got[k], had[k])) {
+            consistent = false;
+            break;
+          }
+        }
+        next.tokens[i] = cuts[i].response.next_page_token();
+      }
+    }
+    if (!consistent) continue;
+
+    for (const Row& r : rows) {
+      *P::Rows(merged)->Add() = std::move(*P::Rows(pages[r.shard].response)->Mutable(r.pos));
+    }
+    const bool all_done = std::all_of(next.done.begin(), next.done.end(), [](bool d) { return d; });
+    if (!all_done) merged.set_next_page_token(EncodeToken(fingerprint, next));
+    *response = std::move(merged);
+    return grpc::Status::OK;
+  }
+  return grpc::Status(grpc::StatusCode::ABORTED,
+                      "the shards changed while this page was read; ask for it again");
+}
 
 }  // namespace
 
@@ -280,115 +428,13 @@ grpc::Status QueryRouter::ListMentions(grpc::ServerContext* context,
 grpc::Status QueryRouter::ListEvents(grpc::ServerContext* context,
                                      const v1::ListEventsRequest* request,
                                      v1::ListEventsResponse* response) {
-  if (request->page_size() < 0 || request->page_size() > 1000) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("page_size ", request->page_size(),
-                                     " is out of range: use 1 to 1000, or 0 for 50"));
-  }
-  const int page_size = request->page_size() == 0 ? 50 : request->page_size();
-  const std::size_t n = shards_.size();
-  const std::string fingerprint = QueryFingerprint(*request, n);
-  RouterToken from;
-  if (grpc::Status s = DecodeToken(request->page_token(), fingerprint, n, &from); !s.ok()) {
-    return s;
-  }
-  const auto list = [](Stub* s, grpc::ClientContext* c, const v1::ListEventsRequest* q,
-                       v1::ListEventsResponse* r, std::function<void(grpc::Status)> done) {
-    s->async()->ListEvents(c, q, r, std::move(done));
-  };
-  const bool desc = Descending(request->order_by());
-  for (int attempt = 0; attempt < kConsistentReadAttempts; ++attempt) {
-    std::vector<v1::ListEventsRequest> asks(n, *request);
-    std::vector<bool> ask(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      asks[i].set_page_size(page_size);
-      asks[i].set_page_token(from.tokens[i]);
-      ask[i] = !from.done[i];
-    }
-    auto pages = FanOut<v1::ListEventsRequest, v1::ListEventsResponse>(context, shards_, asks,
-                                                                       ask, list);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ask[i] && !pages[i].status.ok()) return ShardError(i, pages[i].status);
-    }
-    // Ordered merge: by the stores' sort key, ties by shard, then by each
-    // shard's own order.
-    struct Row {
-      std::int64_t key;
-      std::size_t shard;
-      int pos;
-    };
-    std::vector<Row> rows;
-    std::int64_t total = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!ask[i]) continue;
-      total += pages[i].response.total_size();
-      const auto& events = pages[i].response.events();
-      for (int k = 0; k < events.size(); ++k) {
-        rows.push_back({SortKey(events[k], request->order_by()), i, k});
-      }
-    }
-    std::stable_sort(rows.begin(), rows.end(), [desc](const Row& a, const Row& b) {
-      if (a.key != b.key) return desc ? a.key > b.key : a.key < b.key;
-      if (a.shard != b.shard) return a.shard < b.shard;
-      return a.pos < b.pos;
-    });
-    if (rows.size() > static_cast<std::size_t>(page_size)) rows.resize(page_size);
-    std::vector<int> taken(n, 0);
-    for (const Row& r : rows) ++taken[r.shard];
+  return MergePages<EventPaging>(context, shards_, *request, response);
+}
 
-    // Each shard's token after the rows taken from it: its own next token
-    // when its page was used up; otherwise the token a page of exactly the
-    // taken rows ends with, checked to hold the same rows.
-    RouterToken next = from;
-    std::vector<v1::ListEventsRequest> exact(n, *request);
-    std::vector<bool> partial(n, false);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!ask[i]) continue;
-      const v1::ListEventsResponse& page = pages[i].response;
-      if (taken[i] == page.events_size()) {
-        next.tokens[i] = page.next_page_token();
-        next.done[i] = page.next_page_token().empty();
-      } else if (taken[i] > 0) {
-        partial[i] = true;
-        exact[i].set_page_size(taken[i]);
-        exact[i].set_page_token(from.tokens[i]);
-      }
-    }
-    bool consistent = true;
-    if (std::count(partial.begin(), partial.end(), true) > 0) {
-      auto cuts = FanOut<v1::ListEventsRequest, v1::ListEventsResponse>(context, shards_, exact,
-                                                                        partial, list);
-      for (std::size_t i = 0; i < n && consistent; ++i) {
-        if (!partial[i]) continue;
-        if (!cuts[i].status.ok()) return ShardError(i, cuts[i].status);
-        const auto& got = cuts[i].response.events();
-        const auto& had = pages[i].response.events();
-        if (got.size() != taken[i] || cuts[i].response.next_page_token().empty()) {
-          consistent = false;
-          break;
-        }
-        for (int k = 0; k < taken[i]; ++k) {
-          if (got[k].id() != had[k].id() || got[k].revision() != had[k].revision()) {
-            consistent = false;
-            break;
-          }
-        }
-        next.tokens[i] = cuts[i].response.next_page_token();
-      }
-    }
-    if (!consistent) continue;  // a first page moved under new events: read again
-
-    response->Clear();
-    for (const Row& r : rows) {
-      *response->add_events() = std::move(*pages[r.shard].response.mutable_events(r.pos));
-    }
-    response->set_total_size(total);
-    const bool all_done = std::all_of(next.done.begin(), next.done.end(), [](bool d) { return d; });
-    if (!all_done) response->set_next_page_token(EncodeToken(fingerprint, next));
-    return grpc::Status::OK;
-  }
-  return grpc::Status(grpc::StatusCode::ABORTED,
-                      "the shards changed while this page was read; ask for it again");
+grpc::Status QueryRouter::ListQuotes(grpc::ServerContext* context,
+                                     const v1::ListQuotesRequest* request,
+                                     v1::ListQuotesResponse* response) {
+  return MergePages<QuotePaging>(context, shards_, *request, response);
 }
 
 grpc::Status QueryRouter::AggregateEvents(grpc::ServerContext* context,
@@ -524,10 +570,6 @@ grpc::Status QueryRouter::ListFigures(grpc::ServerContext* context,
   }
   codec::EncodeFigureReport(store::AssembleFigureReport(std::move(figures), truncated), response);
   return grpc::Status::OK;
-}
-grpc::Status QueryRouter::ListQuotes(grpc::ServerContext*, const v1::ListQuotesRequest*,
-                                     v1::ListQuotesResponse*) {
-  return NotRouted("ListQuotes");
 }
 grpc::Status QueryRouter::SearchEntities(grpc::ServerContext* context,
                                          const v1::SearchEntitiesRequest* request,

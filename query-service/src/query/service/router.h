@@ -3,7 +3,8 @@
 // query replicas). It holds no events; each call is fanned out to one
 // address per shard (a replica, or a balancer in front of the shard's
 // replicas) and the answers are merged:
-//   ListEvents       ordered merge of the shards' pages; the page token holds
+//   ListEvents, ListQuotes
+//                    ordered merge of the shards' pages; the page token holds
 //                    each shard's own token, so pages stay gap-free
 //   AggregateEvents  buckets summed over the shards (asked for all buckets,
 //                    then sorted and cut to top_n as one store would)
@@ -16,8 +17,8 @@
 //                    the shard that has it
 //   WatchEvents      the shards' streams interleaved (new events only:
 //                    revisions are per shard, so from_revision must be 0)
-// Other reads answer UNIMPLEMENTED (ask a shard directly); AppendArticle
-// answers FAILED_PRECONDITION (articles go through the ingest service).
+// AppendArticle answers FAILED_PRECONDITION (articles go through the ingest
+// service).
 //
 // Events are grouped within a shard: reports of one happening that landed
 // in different shards stay separate events, and are counted once per shard.
