@@ -92,6 +92,10 @@ void LogFollower::Follow(replication::JetStream& log) {
     stop_.WaitForNotificationWithTimeout(options_.retry_interval);
     return;
   }
+  // Caught up means: applied what the stream held when first reached. With
+  // every subject that is a sequence; with one shard's subjects (not
+  // contiguous) the consumer's own count of what is left stands in.
+  const std::uint64_t target = *last;
   {
     const std::uint64_t position = writer_->log_position();
     // With one shard's subjects, what is pending is known from the first
@@ -123,8 +127,10 @@ void LogFollower::Follow(replication::JetStream& log) {
       return;  // connect again
     }
     if (!next->has_value()) {
-      // Nothing more to deliver: whatever the log held is applied.
-      CaughtUp();
+      // Nothing came for a while. That proves nothing for the whole stream
+      // (a server that just rejoined may still be catching up), but for one
+      // shard's subjects it is the best sign there is.
+      if (!contiguous) CaughtUp();
       // Idle: refresh the log's last sequence now and then (for GetStats).
       if (absl::Now() - last_check > absl::Seconds(2)) {
         last_check = absl::Now();
@@ -161,7 +167,7 @@ void LogFollower::Follow(replication::JetStream& log) {
     if (stop_.HasBeenNotified()) return;
     expected = m.sequence + 1;
     SawLast(m.sequence + m.pending, m.pending);
-    if (m.pending == 0) CaughtUp();
+    if (contiguous ? m.sequence >= target : m.pending == 0) CaughtUp();
   }
 }
 
