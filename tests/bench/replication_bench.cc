@@ -45,9 +45,14 @@ struct Log {
   int published = 0;  // articles in the stream so far
 };
 
-Log* LogWith(int copies) {
+// The servers started so far; main() stops them and removes their files.
+std::map<int, std::unique_ptr<Log>>& Logs() {
   static std::map<int, std::unique_ptr<Log>>* logs = new std::map<int, std::unique_ptr<Log>>();
-  std::unique_ptr<Log>& log = (*logs)[copies];
+  return *logs;
+}
+
+Log* LogWith(int copies) {
+  std::unique_ptr<Log>& log = Logs()[copies];
   if (log != nullptr) return log.get();
   log = std::make_unique<Log>();
   log->dir = (std::filesystem::temp_directory_path() /
@@ -79,6 +84,8 @@ Log* LogWith(int copies) {
   }
   if (!made.ok()) {
     std::fprintf(stderr, "cannot start nats-server: %s\n", std::string(made.message()).c_str());
+    log->nodes.clear();
+    std::filesystem::remove_all(log->dir);
     std::exit(1);
   }
   return log.get();
@@ -169,7 +176,23 @@ BENCHMARK(BM_CatchUp)
     ->Args({1, 0})->Args({1, 1})->Args({3, 0})
     ->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
+// Stops the servers and removes their files, also when a benchmark failed.
+void StopServers() {
+  for (auto& [copies, log] : Logs()) {
+    log->nodes.clear();  // SIGKILL and wait
+    std::filesystem::remove_all(log->dir);
+  }
+  Logs().clear();
+}
+
 }  // namespace
 }  // namespace newsevents::query
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  newsevents::query::StopServers();
+  return 0;
+}
