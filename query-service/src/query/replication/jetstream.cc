@@ -248,15 +248,18 @@ std::string AllArticlesSubject(absl::string_view stream) {
   return absl::StrCat(absl::AsciiStrToLower(stream), ".articles.*");
 }
 
-int ShardOf(absl::string_view article_id, int shards) {
-  if (shards <= 1) return 0;
-  // FNV-1a: fixed across builds and versions, unlike std::hash.
+std::uint64_t StableHash(absl::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : article_id) {
+  for (const char c : bytes) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ull;
   }
-  return static_cast<int>(h % static_cast<std::uint64_t>(shards));
+  return h;
+}
+
+int ShardOf(absl::string_view article_id, int shards) {
+  if (shards <= 1) return 0;
+  return static_cast<int>(StableHash(article_id) % static_cast<std::uint64_t>(shards));
 }
 
 absl::StatusOr<std::unique_ptr<JetStream>> JetStream::Connect(const JetStreamOptions& options) {

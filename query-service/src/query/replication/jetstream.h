@@ -49,6 +49,8 @@ std::string ArticleSubject(absl::string_view stream, int shard);
 std::string AllArticlesSubject(absl::string_view stream);
 // The shard of an article: a stable hash of its id, modulo `shards`.
 int ShardOf(absl::string_view article_id, int shards);
+// FNV-1a, 64 bits: fixed across builds and versions, unlike std::hash.
+std::uint64_t StableHash(absl::string_view bytes);
 
 class JetStream {
  public:

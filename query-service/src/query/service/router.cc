@@ -19,6 +19,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
+#include "query/replication/jetstream.h"
 #include "query/store/event_store.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -119,17 +120,6 @@ std::int64_t SortKey(const v1::Event& e, v1::OrderBy order) {
   return Micros(e.ingested_at());
 }
 
-// FNV-1a, fixed across builds: a router restarted with the same shards
-// accepts its earlier page tokens.
-std::uint64_t Fnv(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 // What a page token must have been made for: the request without its page.
 template <typename Request>
 std::string QueryFingerprint(const Request& request, std::size_t shards) {
@@ -143,7 +133,9 @@ std::string QueryFingerprint(const Request& request, std::size_t shards) {
     out.SetSerializationDeterministic(true);
     query.SerializeToCodedStream(&out);
   }
-  return absl::StrCat(absl::Hex(Fnv(bytes)), ".", shards);
+  // A stable hash: a router restarted with the same shards accepts its
+  // earlier page tokens.
+  return absl::StrCat(absl::Hex(replication::StableHash(bytes)), ".", shards);
 }
 
 // The router's page token: the query's fingerprint, then per shard "-"
@@ -414,14 +406,8 @@ grpc::Status QueryRouter::ListMentions(grpc::ServerContext* context,
          v1::ListMentionsResponse* r, std::function<void(grpc::Status)> done) {
         s->async()->ListMentions(c, q, r, std::move(done));
       });
-  // The event lives in one shard; another shard's answer to that shard's
-  // page token is beside the point.
-  for (auto& a : answers) {
-    if (a.status.ok()) {
-      *response = std::move(a.response);
-      return grpc::Status::OK;
-    }
-  }
+  // The event lives in one shard; the others' answers to that shard's page
+  // token are beside the point.
   return FirstFound(answers, response);
 }
 
