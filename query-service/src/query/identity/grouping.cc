@@ -82,9 +82,11 @@ class Interner {
  public:
   std::uint32_t Id(absl::string_view s) {
     if (s.empty()) return 0;
-    auto [it, inserted] = ids_.try_emplace(std::string(s), 0);
-    if (inserted) it->second = static_cast<std::uint32_t>(ids_.size());
-    return it->second;
+    // Looked up by view first: a known string (nearly all) builds nothing.
+    if (auto it = ids_.find(s); it != ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(ids_.size() + 1);
+    ids_.emplace(std::string(s), id);
+    return id;
   }
 
  private:
@@ -574,6 +576,9 @@ struct EventGrouper::Impl {
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
   std::vector<std::uint32_t> found;    // the heads of the blocks it looks up
+  // The series of its participants, in ForEachParticipant order, as Lookup
+  // found them (kNone = none yet): Index reuses them instead of probing again.
+  std::vector<std::uint32_t> series_hit;
 
   static std::uint64_t SeriesKey(std::int32_t type, std::uint32_t participant) {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) | participant;
@@ -642,16 +647,21 @@ struct EventGrouper::Impl {
   // Posts `e` (of mention r) in each participant's series: in the fine
   // buckets its interval touches (intervals of at most
   // kMaxFineDays days), else in the 32-day buckets (at most
-  // kMaxBucketedDays), else in the wide list.
+  // kMaxBucketedDays), else in the wide list. Runs after Lookup(r), whose
+  // series_hit it uses.
   void Index(const Rec& r, const Entry& e) {
     std::int64_t first = 0, last = -1;
     const bool bounded = DayRange(r, 0, first, last);
     const std::int64_t days = last - first + 1;
+    std::size_t k = 0;
     ForEachParticipant(r, [&](std::uint32_t p) {
-      auto [it, inserted] =
-          series_of.try_emplace(SeriesKey(r.type, p), static_cast<std::uint32_t>(series.size()));
-      if (inserted) series.emplace_back();
-      Series& s = series[it->second];
+      std::uint32_t at = series_hit[k++];
+      if (at == kNone) {
+        at = static_cast<std::uint32_t>(series.size());
+        series_of.emplace(SeriesKey(r.type, p), at);
+        series.emplace_back();
+      }
+      Series& s = series[at];
       if (bounded && days <= kMaxFineDays) {
         for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
           Append(BlockHead(s, d), e);
@@ -668,12 +678,14 @@ struct EventGrouper::Impl {
   // The heads of the lists a lookup for r reads: per participant, the fine
   // and 32-day buckets its widened interval touches and the wide list; for
   // an unbounded or very long interval, every list of the series.
-  void Lookup(const Rec& r, std::vector<std::uint32_t>& out) const {
+  void Lookup(const Rec& r, std::vector<std::uint32_t>& out) {
     std::int64_t first = 0, last = -1;
     const bool bounded = DayRange(r, options.time_tolerance_micros, first, last);
     const std::int64_t days = last - first + 1;
+    series_hit.clear();
     ForEachParticipant(r, [&](std::uint32_t p) {
       auto it = series_of.find(SeriesKey(r.type, p));
+      series_hit.push_back(it == series_of.end() ? kNone : it->second);
       if (it == series_of.end()) return;
       const Series& s = series[it->second];
       if (bounded && days <= kMaxBucketedDays) {
@@ -840,7 +852,12 @@ EventGrouper::~EventGrouper() = default;
 AddResult EventGrouper::Add(const Mention& mention) {
   Impl& s = *impl_;
   AddResult result;
-  if (auto it = s.index_of.find(absl::string_view(mention.mention_id)); it != s.index_of.end()) {
+  // The mention's index, claimed with one probe of the id set (which
+  // hashes through `ids`); a known id leaves everything as it was.
+  const auto self = static_cast<std::uint32_t>(s.recs.size());
+  s.ids.push_back(mention.mention_id);
+  if (auto [it, inserted] = s.index_of.insert(self); !inserted) {
+    s.ids.pop_back();
     result.event_id = s.IdOf(s.FindCompress(*it));
     result.change = Change::kUnchanged;
     return result;
@@ -905,9 +922,6 @@ AddResult EventGrouper::Add(const Mention& mention) {
     }
   }
 
-  const auto self = static_cast<std::uint32_t>(s.recs.size());
-  s.ids.push_back(mention.mention_id);
-  s.index_of.insert(self);
   s.parents.push_back(self);
   s.stamp.push_back(0);
   s.alt.push_back(Impl::kNone);
@@ -922,8 +936,9 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {
-    s.root_of_key[s.KeyOf(self)] = self;
-    result.event_id = s.IdOf(self);
+    const std::uint64_t key = StableHash(s.ids[self]);
+    s.root_of_key[key] = self;
+    result.event_id = EventIdOfKey(key);
     result.change = Change::kCreated;
     return result;
   }
@@ -933,7 +948,10 @@ AddResult EventGrouper::Add(const Mention& mention) {
     if (s.SizeOf(r) > s.SizeOf(big)) big = r;
   }
   std::vector<std::pair<std::uint64_t, std::string>> old;
-  for (std::uint32_t r : roots) old.emplace_back(s.KeyOf(r), s.IdOf(r));
+  for (std::uint32_t r : roots) {
+    const std::uint64_t k = s.KeyOf(r);
+    old.emplace_back(k, EventIdOfKey(k));
+  }
   if (!s.groups.contains(big)) {
     Impl::Group& g = s.groups[big];
     g.min_member = big;
@@ -968,7 +986,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   incoming.push_back(self);
   s.CountIn(into, std::move(incoming));
   const std::uint64_t key = s.KeyOf(big);
-  result.event_id = s.IdOf(big);
+  result.event_id = EventIdOfKey(key);
   for (const auto& [k, id] : old) {
     if (k != key) {
       s.root_of_key.erase(k);

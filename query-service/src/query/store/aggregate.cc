@@ -424,13 +424,21 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
     next = end;
   };
   // Counting events, not mentions: each event through its first stored
-  // matching mention.
-  absl::flat_hash_map<std::uint32_t, std::uint32_t> leads;
+  // matching mention (IsLead). The matches come in ascending index order
+  // and an event's members are ascending, so its first match met here is
+  // that mention: one bit per event says whether it was met already.
+  std::vector<std::uint64_t> met;
+  if (!query.count_mentions && group_mentions_) met.assign(identity_.group_count() / 64 + 1, 0);
   auto next_chunk_of_events = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     next_chunk();
     if (query.count_mentions || !group_mentions_) return;
     std::erase_if(chunk, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return !IsLead(f, idx, leads);
+      if (identity_.IsAlone(idx)) return false;
+      const std::uint32_t g = identity_.GroupOf(idx);
+      const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+      if ((met[g / 64] & bit) != 0) return true;
+      met[g / 64] |= bit;
+      return false;
     });
   };
 

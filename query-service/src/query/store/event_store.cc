@@ -187,7 +187,7 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
   absl::MutexLock write_lock(&write_mu_);
   std::int64_t before = 0;
   const absl::Time now = clock_->Now();
-  std::vector<identity::Mention> mentions;
+  std::vector<identity::Mention>& mentions = mentions_;
   {
     absl::ReaderMutexLock lock(&mu_);
     before = static_cast<std::int64_t>(events_.size());
@@ -201,17 +201,18 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
                                      ? absl::ToUnixMicros(article.ingested_at)
                                      : absl::ToUnixMicros(now);
       const std::int64_t ingested = std::max(stamp, last_ingest_);
-      mentions.reserve(events.size());
+      if (mentions.size() < events.size()) mentions.resize(events.size());
       // Events of one sentence follow each other: fingerprint it once.
       const std::string* last = nullptr;
       std::uint64_t fingerprint = 0;
-      for (const Event& e : events) {
+      for (std::size_t k = 0; k < events.size(); ++k) {
+        const Event& e = events[k];
         if (last == nullptr || *last != e.evidence.sentence) {
           last = &e.evidence.sentence;
           fingerprint = identity::TextFingerprint(*last);
         }
-        mentions.push_back(ToMention(article, e, ingested));
-        mentions.back().fingerprint = fingerprint;
+        ToMention(article, e, ingested, mentions[k]);
+        mentions[k].fingerprint = fingerprint;
       }
     }
   }
@@ -219,8 +220,8 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
   std::vector<identity::AddResult> grouped;
   std::vector<std::pair<std::string, identity::Corroboration>> corroboration;
   if (group_mentions_) {
-    grouped.reserve(mentions.size());
-    for (const identity::Mention& m : mentions) grouped.push_back(grouper_.Add(m));
+    grouped.reserve(events.size());
+    for (std::size_t k = 0; k < events.size(); ++k) grouped.push_back(grouper_.Add(mentions[k]));
     // The article's events as they stand after its last Add: every id an
     // Add answered with, less those a later Add retired (a retired id never
     // comes back: events only grow, and an id names the smallest member).
@@ -458,14 +459,22 @@ std::uint32_t EventStore::InternPlace(const Place& p) {
   return idx;
 }
 
-identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event& e,
-                                       std::int64_t ingested) const {
-  identity::Mention m;
+namespace {
+// Assigns ids to out, reusing its strings (a mention's participants).
+void AssignIds(const std::vector<Entity>& from, std::vector<std::string>& out, std::size_t at) {
+  if (out.size() < at + from.size()) out.resize(at + from.size());
+  for (std::size_t i = 0; i < from.size(); ++i) out[at + i] = from[i].id;
+}
+}  // namespace
+
+void EventStore::ToMention(const ArticleInfo& article, const Event& e, std::int64_t ingested,
+                           identity::Mention& m) const {
   m.mention_id = e.id;
   m.article_id = article.id;
   m.outlet = article.outlet;
   m.event_type = static_cast<int>(e.type);
   m.mode = e.mode;
+  m.modality = identity::ModalityClass::kUnspecified;
   switch (e.modality) {
     case Modality::kUnspecified:  // stored as asserted
     case Modality::kAsserted:
@@ -477,9 +486,18 @@ identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event&
     case Modality::kFuture:
     case Modality::kHypothetical: m.modality = identity::ModalityClass::kUnreal; break;
   }
-  for (const Entity& a : e.actors) m.actors.push_back(a.id);
-  for (const Entity& r : e.recipients) m.recipients.push_back(r.id);
-  for (const Entity& p : e.patients) m.recipients.push_back(p.id);
+  AssignIds(e.actors, m.actors, 0);
+  m.actors.resize(e.actors.size());
+  AssignIds(e.recipients, m.recipients, 0);
+  AssignIds(e.patients, m.recipients, e.recipients.size());
+  m.recipients.resize(e.recipients.size() + e.patients.size());
+  m.place.id.clear();
+  m.place.level = identity::PlaceLevel::kUnspecified;
+  m.place.admin1_id.clear();
+  m.place.country.clear();
+  m.place.has_coordinates = false;
+  m.place.latitude = m.place.longitude = m.place.precision_km = 0;
+  m.when = identity::MentionTime{};
   if (!e.place.id.empty()) {
     // The canonical record, when the place is known: first values win.
     const Place& p = e.place;
@@ -530,7 +548,7 @@ identity::Mention EventStore::ToMention(const ArticleInfo& article, const Event&
     m.when.end_micros = absl::ToUnixMicros(*article.published_at + absl::Hours(24));
   }
   m.seen_micros = ingested;
-  return m;
+  m.fingerprint = 0;
 }
 
 void EventStore::Publish(absl::Time now, ArticleInfo article,

@@ -205,11 +205,11 @@ class EventStore {
                const std::vector<identity::AddResult>& grouped,
                const std::vector<std::pair<std::string, identity::Corroboration>>& corroboration)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The mention of stored event `e`, all but its fingerprint (the caller's:
-  // it is computed once per evidence sentence).
-  identity::Mention ToMention(const ArticleInfo& article, const Event& e,
-                              std::int64_t ingested) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Sets every field of `m` to the mention of stored event `e`, all but its
+  // fingerprint (the caller's: it is computed once per evidence sentence).
+  // `m` is a reused buffer: its strings keep their capacity.
+  void ToMention(const ArticleInfo& article, const Event& e, std::int64_t ingested,
+                 identity::Mention& m) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Whether event idx is the first stored mention of its event that
   // matches `f` (always true without grouping). REQUIRES: idx matches `f`.
   // `leads` remembers, per event of two or more mentions, its first
@@ -326,6 +326,9 @@ class EventStore {
   std::int64_t output_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   // Decides the grouping; used by appends only.
   identity::EventGrouper grouper_ ABSL_GUARDED_BY(write_mu_);
+  // The mentions of the article being appended; kept between appends so
+  // that their strings and vectors are reused rather than reallocated.
+  std::vector<identity::Mention> mentions_ ABSL_GUARDED_BY(write_mu_);
   // Records it for readers.
   internal::IdentityIndex identity_ ABSL_GUARDED_BY(mu_);
 

@@ -53,6 +53,8 @@ class IdentityIndex {
   // Whether mention idx is an event of its own (no other mention).
   bool IsAlone(std::uint32_t idx) const { return first_[idx] == kFirst; }
   const GroupRec& group(std::uint32_t g) const { return groups_[g]; }
+  // Groups ever made (live or absorbed): GroupOf answers below this.
+  std::size_t group_count() const { return groups_.size(); }
   std::size_t live_groups() const { return live_; }
   // The live group of an event id, current or retired by a merge or rename;
   // kNone when the id was never an event's.
