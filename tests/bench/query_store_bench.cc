@@ -248,6 +248,10 @@ Built Build(std::int64_t events, bool random_order = false, bool group = true) {
   const std::int64_t rss_before = Rss();
   EventStoreOptions options;
   options.group_mentions = group;
+  // NEWSEVENTS_BENCH_AGGREGATE_THREADS=1 aggregates on the calling thread only.
+  if (const char* threads = std::getenv("NEWSEVENTS_BENCH_AGGREGATE_THREADS")) {
+    options.aggregate_threads = static_cast<std::size_t>(std::max(0, std::atoi(threads)));
+  }
   b.store = std::make_unique<EventStore>(options);
   absl::Duration appending;
   std::int64_t n = 0;

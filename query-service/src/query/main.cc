@@ -59,6 +59,9 @@ ABSL_FLAG(bool, group_mentions, true,
           "group the reports (mentions) of one happening into events; false: every "
           "event record is an event of its own (faster appends and recovery on very "
           "dense feeds, no cross-article identity)");
+ABSL_FLAG(int, aggregate_threads, 0,
+          "threads one AggregateEvents may scan a store of over half a million events "
+          "with, each taking a range of at least 262,144 events (0 = one per CPU)");
 ABSL_FLAG(std::string, event_log, "embedded",
           "Where articles come from: 'embedded' (AppendArticle calls, logged in "
           "--data_dir) or a comma-separated list of NATS URLs: this service is then a "
@@ -272,6 +275,12 @@ int main(int argc, char** argv) {
 
   newsevents::query::store::EventStoreOptions store_options;
   store_options.group_mentions = absl::GetFlag(FLAGS_group_mentions);
+  if (const int threads = absl::GetFlag(FLAGS_aggregate_threads); threads < 0) {
+    ExitBadFlags(absl::InvalidArgumentError(absl::StrCat(
+        "--aggregate_threads=", threads, ": must be 0 (one per CPU) or more")));
+  }
+  store_options.aggregate_threads =
+      static_cast<std::size_t>(absl::GetFlag(FLAGS_aggregate_threads));
   newsevents::query::store::EventStore store(store_options);
   newsevents::query::ArticleWriterOptions writer_options;
   writer_options.data_dir = absl::GetFlag(FLAGS_data_dir);

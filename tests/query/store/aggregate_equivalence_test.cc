@@ -321,10 +321,18 @@ std::vector<std::string> Describe(const AggregateResult& r) {
   return out;
 }
 
-class AggregateEquivalenceTest : public ::testing::Test {
+// The parameter is how many ranges the store may scan at once: 1, or
+// several small ones on their own threads (each range a few hundred
+// events, so that events of several mentions span ranges).
+class AggregateEquivalenceTest : public ::testing::TestWithParam<std::size_t> {
  protected:
-  AggregateEquivalenceTest()
-      : clock_(Day(2025, 1, 1)), store_(EventStoreOptions{&clock_}) {
+  static EventStoreOptions Options(ManualClock* clock) {
+    EventStoreOptions options{clock};
+    options.aggregate_threads = GetParam();
+    options.aggregate_min_range = 300;
+    return options;
+  }
+  AggregateEquivalenceTest() : clock_(Day(2025, 1, 1)), store_(Options(&clock_)) {
     for (auto& [info, events] : Generate()) {
       events_ += static_cast<int>(events.size());
       auto r = store_.AppendArticle(info, events, {});
@@ -425,28 +433,39 @@ std::vector<std::vector<GroupBy>> AllPairs() {
   return out;
 }
 
-TEST_F(AggregateEquivalenceTest, EnoughData) {
+TEST_P(AggregateEquivalenceTest, EnoughData) {
   EXPECT_GT(events_, 2000);
   EXPECT_GT(Matches({}).size(), 1000u);
   // Some mentions are grouped, some events have figures from several.
   const std::vector<Event> mentions = Matches({});
   EXPECT_LT(Events(mentions).size() + 50, mentions.size());
+  // Some events have mentions further apart than a range is long, so that
+  // with several ranges an event's first match can lie in an earlier range.
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> span;
+  for (const Event& m : mentions) {
+    auto [it, first] = span.try_emplace(m.identity.event_id, m.revision, m.revision);
+    it->second.first = std::min(it->second.first, m.revision);
+    it->second.second = std::max(it->second.second, m.revision);
+  }
+  int wide = 0;
+  for (const auto& [id, s] : span) wide += s.second - s.first > 600;
+  EXPECT_GT(wide, 10);
 }
 
-TEST_F(AggregateEquivalenceTest, NoFilterSingles) {
+TEST_P(AggregateEquivalenceTest, NoFilterSingles) {
   ExpectSame({}, AllSingles());
 }
 
-TEST_F(AggregateEquivalenceTest, NoFilterPairs) { ExpectSame({}, AllPairs()); }
+TEST_P(AggregateEquivalenceTest, NoFilterPairs) { ExpectSame({}, AllPairs()); }
 
-TEST_F(AggregateEquivalenceTest, AllModalitiesPairs) {
+TEST_P(AggregateEquivalenceTest, AllModalitiesPairs) {
   EventFilter f;
   for (int m = 1; m <= kMaxModality; ++m)
     f.modalities.push_back(static_cast<Modality>(m));
   ExpectSame(f, AllPairs());
 }
 
-TEST_F(AggregateEquivalenceTest, Filtered) {
+TEST_P(AggregateEquivalenceTest, Filtered) {
   std::vector<EventFilter> filters;
   filters.push_back({.types = {EventType::kAssault}});  // postings-driven
   filters.push_back(
@@ -481,7 +500,7 @@ TEST_F(AggregateEquivalenceTest, Filtered) {
   }
 }
 
-TEST_F(AggregateEquivalenceTest, LaterAppendsAreCounted) {
+TEST_P(AggregateEquivalenceTest, LaterAppendsAreCounted) {
   // A second aggregate after more appends sees them (no state is kept).
   AggregateQuery q;
   q.group_by = {GroupBy::kWeek, GroupBy::kType};
@@ -498,6 +517,11 @@ TEST_F(AggregateEquivalenceTest, LaterAppendsAreCounted) {
   EXPECT_EQ(after->total_events, before->total_events + 1);
   ExpectSame({}, {{GroupBy::kWeek, GroupBy::kType}, {GroupBy::kMonth}});
 }
+
+INSTANTIATE_TEST_SUITE_P(Ranges, AggregateEquivalenceTest, ::testing::Values(1, 5),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return absl::StrCat(info.param, "Ranges");
+                         });
 
 }  // namespace
 }  // namespace newsevents::query::store

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -189,6 +191,58 @@ struct Counts {
 };
 
 constexpr std::size_t kFigureKinds = kMaxFigureKind + 1;
+
+// The buckets of one range of events, numbered in first-seen order (see
+// AggregateEvents for what each holds).
+struct Partial {
+  std::vector<std::array<Value, 2>> bucket_values;
+  std::vector<Counts> counts;
+  std::vector<std::uint32_t> figure_at;  // bucket * kFigureKinds + kind
+  std::vector<FigureAcc> figure_accs;
+  absl::flat_hash_map<Value, std::uint32_t> admin1_place;
+  std::int64_t total = 0;
+
+  // Adds the buckets of `later`, the range after this one's (ranges are
+  // whole articles, so no article is in both). Buckets new to this one
+  // follow in `later`'s order: the order a single pass would give.
+  void Merge(const Partial& later) {
+    absl::flat_hash_map<std::array<Value, 2>, std::uint32_t> slot_of;
+    for (std::size_t i = 0; i < bucket_values.size(); ++i) {
+      slot_of.emplace(bucket_values[i], static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t j = 0; j < later.counts.size(); ++j) {
+      auto [it, inserted] =
+          slot_of.try_emplace(later.bucket_values[j], static_cast<std::uint32_t>(counts.size()));
+      const std::size_t i = it->second;
+      if (inserted) {
+        bucket_values.push_back(later.bucket_values[j]);
+        counts.emplace_back();
+        figure_at.resize(figure_at.size() + kFigureKinds, kNone);
+      }
+      counts[i].events += later.counts[j].events;
+      counts[i].articles += later.counts[j].articles;
+      for (std::size_t k = 0; k < kFigureKinds; ++k) {
+        const std::uint32_t from = later.figure_at[j * kFigureKinds + k];
+        if (from == kNone) continue;
+        std::uint32_t& at = figure_at[i * kFigureKinds + k];
+        const FigureAcc& b = later.figure_accs[from];
+        if (at == kNone) {
+          at = static_cast<std::uint32_t>(figure_accs.size());
+          figure_accs.push_back(b);
+          continue;
+        }
+        FigureAcc& a = figure_accs[at];
+        a.count += b.count;
+        a.sum_low += b.sum_low;
+        a.sum_high += b.sum_high;
+        a.min_low = std::min(a.min_low, b.min_low);
+        a.max_high = std::max(a.max_high, b.max_high);
+      }
+    }
+    for (const auto& [value, place] : later.admin1_place) admin1_place.try_emplace(value, place);
+    total += later.total;
+  }
+};
 
 // Codes of 32-bit keys: a direct-mapped cache in front of a hash map. The
 // keys one aggregate meets repeat heavily, so a lookup is nearly always one
@@ -390,318 +444,368 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
       best = std::min(best, candidates(f.type_mask, by_type_));
     scan = best >= n / 4;
   }
-  std::vector<std::uint32_t> chunk;
-  std::uint32_t next = 0;  // the first index not examined yet
-  auto next_chunk = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!scan) {
-      std::uint32_t scanned_to = n;
-      chunk = MatchingIndexes(f, next, n, kChunk, &scanned_to);
-      next = scanned_to;
-      return;
-    }
-    // Matches() for a filter without sets.
-    const std::uint32_t end = n - next > kScanChunk ? next + kScanChunk : n;
-    const std::uint32_t type_mask = f.type_mask != 0 ? f.type_mask : ~0u;
-    auto kind_ok = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return ((type_mask >> static_cast<int>(t.type(idx))) &
-              (f.modality_mask >> static_cast<int>(t.modality(idx))) & 1) != 0;
+  // The matches of [from, to) into `out`. Runs on several threads at once
+  // for a large store (below), each on its own range and Partial, all under
+  // this call's shared hold of mu_ (which the analysis cannot see across
+  // threads).
+  auto scan_range = [&](std::uint32_t from, std::uint32_t to,
+                        Partial& out) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    std::vector<std::uint32_t> chunk;
+    std::uint32_t next = from;  // the first index not examined yet
+    auto next_chunk = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      if (!scan) {
+        std::uint32_t scanned_to = to;
+        chunk = MatchingIndexes(f, next, to, kChunk, &scanned_to);
+        next = scanned_to;
+        return;
+      }
+      // Matches() for a filter without sets.
+      const std::uint32_t end = to - next > kScanChunk ? next + kScanChunk : to;
+      const std::uint32_t type_mask = f.type_mask != 0 ? f.type_mask : ~0u;
+      auto kind_ok = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return ((type_mask >> static_cast<int>(t.type(idx))) &
+                (f.modality_mask >> static_cast<int>(t.modality(idx))) & 1) != 0;
+      };
+      chunk.resize(end - next);
+      std::size_t m = 0;
+      if (f.has_time) {
+        for (std::uint32_t idx = next; idx < end; ++idx) {
+          chunk[m] = idx;
+          m += kind_ok(idx) && t.has_time(idx) && t.lo(idx) < f.hi &&
+               f.lo < t.hi(idx);
+        }
+      } else {
+        for (std::uint32_t idx = next; idx < end; ++idx) {
+          chunk[m] = idx;
+          m += kind_ok(idx);
+        }
+      }
+      chunk.resize(m);
+      next = end;
     };
-    chunk.resize(end - next);
-    std::size_t m = 0;
-    if (f.has_time) {
-      for (std::uint32_t idx = next; idx < end; ++idx) {
-        chunk[m] = idx;
-        m += kind_ok(idx) && t.has_time(idx) && t.lo(idx) < f.hi &&
-             f.lo < t.hi(idx);
+    // Counting events, not mentions: each event through its first stored
+    // matching mention (IsLead). The matches come in ascending index order
+    // and an event's members are ascending, so its first match met here is
+    // that mention: one bit per event says whether it was met already.
+    std::vector<std::uint64_t> met;
+    if (!query.count_mentions && group_mentions_) met.assign(identity_.group_count() / 64 + 1, 0);
+    auto next_chunk_of_events = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      next_chunk();
+      if (query.count_mentions || !group_mentions_) return;
+      std::erase_if(chunk, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        if (identity_.IsAlone(idx)) return false;
+        const std::uint32_t g = identity_.GroupOf(idx);
+        const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+        if ((met[g / 64] & bit) != 0) return true;
+        met[g / 64] |= bit;
+        // Members before the range are another scan's: the first that
+        // matches leads instead, if any does.
+        const internal::GroupRec& group = identity_.group(g);
+        if (group.first < from) {
+          for (std::uint32_t m : group.members) {
+            if (m >= from) break;
+            if (Matches(f, m)) return true;
+          }
+        }
+        return false;
+      });
+    };
+
+    // Keys of the chunk's events for a single-valued dimension, a loop per
+    // dimension so that each loop is tight. kNone stands for "no value" (it
+    // is also the key of an event without a place or a source).
+    auto fill_keys =
+        [&](Dim& d,
+            std::vector<std::uint32_t>& keys) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+          keys.resize(chunk.size());
+          auto each = [&](auto key_of) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+            for (std::size_t i = 0; i < chunk.size(); ++i)
+              keys[i] = key_of(chunk[i]);
+          };
+          switch (d.g) {
+            case GroupBy::kType:
+              each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+                return static_cast<std::uint32_t>(t.type(idx));
+              });
+              break;
+            case GroupBy::kModality:
+              each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+                return static_cast<std::uint32_t>(t.modality(idx));
+              });
+              break;
+            case GroupBy::kMode:
+              each([&](std::uint32_t idx)
+                       ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.mode(idx); });
+              break;
+            case GroupBy::kSource:
+              each([&](std::uint32_t idx)
+                       ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.source(idx); });
+              break;
+            case GroupBy::kCountry:
+            case GroupBy::kAdmin1:
+            case GroupBy::kPlace:
+              each([&](std::uint32_t idx)
+                       ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.place(idx); });
+              break;
+            case GroupBy::kDay:
+            case GroupBy::kWeek:
+            case GroupBy::kMonth:
+              each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+                if (!t.has_time(idx)) return kNone;
+                return static_cast<std::uint32_t>(d.time.Of(t.time_key(idx)) +
+                                                  kDayKeyBias);
+              });
+              break;
+            default:
+              std::fill(keys.begin(), keys.end(), kNone);
+              break;
+          }
+        };
+    // The value a key stands for (entity keys are entity indexes).
+    auto value_of = [&](GroupBy g, std::uint32_t key)
+                        ABSL_SHARED_LOCKS_REQUIRED(mu_) -> Value {
+      switch (g) {
+        case GroupBy::kType:
+        case GroupBy::kModality:
+          return key;
+        case GroupBy::kMode:
+          return key != 0 ? key : kNoValue;
+        case GroupBy::kCountry:
+          if (key == kNone || places_[key].country.empty()) return kNoValue;
+          return places_[key].country_code;
+        case GroupBy::kAdmin1: {
+          if (key == kNone || places_[key].admin1_id.empty()) return kNoValue;
+          const internal::PlaceRec& p = places_[key];
+          // The admin1 id's pool id: keys[0] when the place is the region.
+          return p.admin1_id == p.id ? p.keys[0] : p.keys[1];
+        }
+        case GroupBy::kDay:
+        case GroupBy::kWeek:
+        case GroupBy::kMonth:
+          if (key == kNone) return kNoValue;
+          return static_cast<Value>(static_cast<std::int64_t>(key) - kDayKeyBias +
+                                    kDayBias);
+        default:  // source, place, actor, recipient: an index
+          return key != kNone ? key : kNoValue;
+      }
+    };
+    // Admin1 labels: the region name of the first place seen with that id.
+    auto& admin1_place = out.admin1_place;
+    auto code_of = [&](Dim& d, std::uint32_t key)
+                       ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+                         std::uint32_t code;
+                         if (d.keys.Find(key, &code)) return code;
+                         // A key's first sight is the first match with its value,
+                         // if the value is new: where the label's place must come
+                         // from.
+                         const Value v = value_of(d.g, key);
+                         if (d.g == GroupBy::kAdmin1 && v != kNoValue)
+                           admin1_place.try_emplace(v, key);
+                         code = d.CodeOf(v);
+                         d.keys.Insert(key, code);
+                         return code;
+                       };
+
+    std::array<Dim, 2> dim = {
+        Dim(query.group_by[0]),
+        Dim(dims == 2 ? query.group_by[1] : GroupBy::kUnspecified)};
+    if (dims == 1) dim[1].CodeOf(kNoValue);  // code 0 for every event
+
+    // Buckets are numbered in order of first appearance, as in a plain loop
+    // over the matches, so that the sort below sees them in the same order.
+    auto& bucket_values = out.bucket_values;
+    auto& counts = out.counts;
+    // Figure sums by bucket and kind, made on the first figure of the kind
+    // in the bucket: buckets see few kinds, and a full array each would push
+    // them out of cache.
+    auto& figure_at = out.figure_at;  // bucket * kFigureKinds + kind
+    auto& figure_accs = out.figure_accs;
+    PairSlots slots;
+    auto bucket = [&](std::uint32_t c0,
+                      std::uint32_t c1) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      std::uint32_t& slot = slots.At(c0, c1);
+      if (slot == kNone) {
+        slot = static_cast<std::uint32_t>(counts.size());
+        bucket_values.push_back({dim[0].values[c0], dim[1].values[c1]});
+        counts.emplace_back();
+        figure_at.resize(figure_at.size() + kFigureKinds, kNone);
+      }
+      return slot;
+    };
+    auto count = [&](std::uint32_t idx, std::uint32_t slot)
+                     ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+                       Counts& c = counts[slot];
+                       ++c.events;
+                       // Articles are index ranges: a bucket meets each one in
+                       // one run.
+                       const std::uint32_t article = t.article(idx);
+                       c.articles += c.last_article != article;
+                       c.last_article = article;
+                     };
+    // Adds the figures of mention idx whose kinds are not in `skip`; returns
+    // the kinds it added.
+    auto add_mention_figures = [&](std::uint32_t idx, std::uint32_t slot,
+                                   std::uint32_t skip) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      std::uint32_t added = 0;
+      const std::uint32_t figures_end = t.figures_end(idx);
+      for (std::uint32_t j = t.figures_begin(idx); j < figures_end; ++j) {
+        const internal::FigureNumbers& fr = t.figure(j);
+        const std::uint32_t bit = 1u << static_cast<int>(fr.kind);
+        if (skip & bit) continue;
+        added |= bit;
+        std::uint32_t& at =
+            figure_at[slot * kFigureKinds + static_cast<std::size_t>(fr.kind)];
+        if (at == kNone) {
+          at = static_cast<std::uint32_t>(figure_accs.size());
+          figure_accs.emplace_back();
+        }
+        AddFigure(figure_accs[at], fr);
+      }
+      return added;
+    };
+    // Counting events, an event's figures are, kind by kind, those of its
+    // first matching mention that has figures of the kind: forty reports of
+    // one attack do not add up forty times, and a report that adds the
+    // injured to another's killed still counts.
+    const bool per_event = !query.count_mentions && group_mentions_;
+    auto grouped = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return per_event && !identity_.IsAlone(idx);
+    };
+    auto may_have_figures = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return t.figures_begin(idx) != t.figures_end(idx) || grouped(idx);
+    };
+    auto add_figures = [&](std::uint32_t idx,
+                           std::uint32_t slot) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      if (!grouped(idx)) {
+        add_mention_figures(idx, slot, 0);
+        return;
+      }
+      // idx is the event's first matching mention: later members only.
+      std::uint32_t seen = add_mention_figures(idx, slot, 0);
+      for (std::uint32_t m : identity_.group(identity_.GroupOf(idx)).members) {
+        if (m <= idx || t.figures_begin(m) == t.figures_end(m) || !Matches(f, m)) continue;
+        seen |= add_mention_figures(m, slot, seen);
+      }
+    };
+
+    std::int64_t& total = out.total;
+    if (SingleValued(dim[0].g) && SingleValued(dim[1].g)) {
+      // One bucket per event. A pass over the chunk per step keeps each loop
+      // small and its branches predictable.
+      std::array<std::vector<std::uint32_t>, 2> codes;  // keys, then codes
+      std::vector<std::uint32_t> with_figures;          // chunk positions
+      while (next < to) {
+        next_chunk_of_events();
+        const std::size_t m = chunk.size();
+        total += static_cast<std::int64_t>(m);
+        for (std::size_t d = 0; d < dims; ++d) {
+          std::vector<std::uint32_t>& c = codes[d];
+          fill_keys(dim[d], c);
+          for (std::size_t i = 0; i < m; ++i) {
+            if (!dim[d].keys.Cached(c[i], &c[i])) c[i] = code_of(dim[d], c[i]);
+          }
+        }
+        if (dims == 1) codes[1].assign(m, 0);
+        std::vector<std::uint32_t>& slot = codes[0];
+        for (std::size_t i = 0; i < m; ++i) {
+          const std::uint32_t c0 = codes[0][i];
+          const std::uint32_t c1 = codes[1][i];
+          slot[i] = slots.Cached(c0, c1);
+          if (slot[i] == kNone) slot[i] = bucket(c0, c1);
+        }
+        with_figures.resize(m);
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < m; ++i) {
+          const std::uint32_t idx = chunk[i];
+          count(idx, slot[i]);
+          with_figures[k] = static_cast<std::uint32_t>(i);
+          k += may_have_figures(idx);
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+          add_figures(chunk[with_figures[j]], slot[with_figures[j]]);
+        }
       }
     } else {
-      for (std::uint32_t idx = next; idx < end; ++idx) {
-        chunk[m] = idx;
-        m += kind_ok(idx);
-      }
-    }
-    chunk.resize(m);
-    next = end;
-  };
-  // Counting events, not mentions: each event through its first stored
-  // matching mention (IsLead). The matches come in ascending index order
-  // and an event's members are ascending, so its first match met here is
-  // that mention: one bit per event says whether it was met already.
-  std::vector<std::uint64_t> met;
-  if (!query.count_mentions && group_mentions_) met.assign(identity_.group_count() / 64 + 1, 0);
-  auto next_chunk_of_events = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    next_chunk();
-    if (query.count_mentions || !group_mentions_) return;
-    std::erase_if(chunk, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      if (identity_.IsAlone(idx)) return false;
-      const std::uint32_t g = identity_.GroupOf(idx);
-      const std::uint64_t bit = std::uint64_t{1} << (g % 64);
-      if ((met[g / 64] & bit) != 0) return true;
-      met[g / 64] |= bit;
-      return false;
-    });
-  };
-
-  // Keys of the chunk's events for a single-valued dimension, a loop per
-  // dimension so that each loop is tight. kNone stands for "no value" (it
-  // is also the key of an event without a place or a source).
-  auto fill_keys =
-      [&](Dim& d,
-          std::vector<std::uint32_t>& keys) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        keys.resize(chunk.size());
-        auto each = [&](auto key_of) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-          for (std::size_t i = 0; i < chunk.size(); ++i)
-            keys[i] = key_of(chunk[i]);
-        };
-        switch (d.g) {
-          case GroupBy::kType:
-            each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-              return static_cast<std::uint32_t>(t.type(idx));
-            });
-            break;
-          case GroupBy::kModality:
-            each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-              return static_cast<std::uint32_t>(t.modality(idx));
-            });
-            break;
-          case GroupBy::kMode:
-            each([&](std::uint32_t idx)
-                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.mode(idx); });
-            break;
-          case GroupBy::kSource:
-            each([&](std::uint32_t idx)
-                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.source(idx); });
-            break;
-          case GroupBy::kCountry:
-          case GroupBy::kAdmin1:
-          case GroupBy::kPlace:
-            each([&](std::uint32_t idx)
-                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return t.place(idx); });
-            break;
-          case GroupBy::kDay:
-          case GroupBy::kWeek:
-          case GroupBy::kMonth:
-            each([&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-              if (!t.has_time(idx)) return kNone;
-              return static_cast<std::uint32_t>(d.time.Of(t.time_key(idx)) +
-                                                kDayKeyBias);
-            });
-            break;
-          default:
-            std::fill(keys.begin(), keys.end(), kNone);
-            break;
+      // An event counts once in each bucket of its distinct (value, value)
+      // pairs, in participant order; no participant is the "no value" bucket.
+      std::array<std::vector<std::uint32_t>, 2> keys;
+      auto codes_of =
+          [&](std::size_t i, std::size_t d,
+              std::vector<std::uint32_t>& out) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+            out.clear();
+            if (SingleValued(dim[d].g)) {
+              out.push_back(code_of(dim[d], keys[d][i]));
+              return;
+            }
+            const std::uint32_t idx = chunk[i];
+            const std::uint32_t begin = t.mentions_begin(idx);
+            const std::uint32_t actors_end = begin + t.n_actors(idx);
+            const bool actors = dim[d].g == GroupBy::kActor;
+            const std::uint32_t to = actors ? actors_end : t.mentions_end(idx);
+            for (std::uint32_t j = actors ? begin : actors_end; j < to; ++j) {
+              AddUnique(out, code_of(dim[d], t.mention_entity(j)));
+            }
+            if (out.empty()) out.push_back(code_of(dim[d], kNone));
+          };
+      std::array<std::vector<std::uint32_t>, 2> codes;
+      while (next < to) {
+        next_chunk_of_events();
+        total += static_cast<std::int64_t>(chunk.size());
+        for (std::size_t d = 0; d < 2; ++d) {
+          // The second dimension of a one-dimension query has kNone keys:
+          // code 0, the "no value".
+          if (SingleValued(dim[d].g)) fill_keys(dim[d], keys[d]);
         }
-      };
-  // The value a key stands for (entity keys are entity indexes).
-  auto value_of = [&](GroupBy g, std::uint32_t key)
-                      ABSL_SHARED_LOCKS_REQUIRED(mu_) -> Value {
-    switch (g) {
-      case GroupBy::kType:
-      case GroupBy::kModality:
-        return key;
-      case GroupBy::kMode:
-        return key != 0 ? key : kNoValue;
-      case GroupBy::kCountry:
-        if (key == kNone || places_[key].country.empty()) return kNoValue;
-        return places_[key].country_code;
-      case GroupBy::kAdmin1: {
-        if (key == kNone || places_[key].admin1_id.empty()) return kNoValue;
-        const internal::PlaceRec& p = places_[key];
-        // The admin1 id's pool id: keys[0] when the place is the region.
-        return p.admin1_id == p.id ? p.keys[0] : p.keys[1];
-      }
-      case GroupBy::kDay:
-      case GroupBy::kWeek:
-      case GroupBy::kMonth:
-        if (key == kNone) return kNoValue;
-        return static_cast<Value>(static_cast<std::int64_t>(key) - kDayKeyBias +
-                                  kDayBias);
-      default:  // source, place, actor, recipient: an index
-        return key != kNone ? key : kNoValue;
-    }
-  };
-  // Admin1 labels: the region name of the first place seen with that id.
-  absl::flat_hash_map<Value, std::uint32_t> admin1_place;
-  auto code_of = [&](Dim& d, std::uint32_t key)
-                     ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-                       std::uint32_t code;
-                       if (d.keys.Find(key, &code)) return code;
-                       // A key's first sight is the first match with its value,
-                       // if the value is new: where the label's place must come
-                       // from.
-                       const Value v = value_of(d.g, key);
-                       if (d.g == GroupBy::kAdmin1 && v != kNoValue)
-                         admin1_place.try_emplace(v, key);
-                       code = d.CodeOf(v);
-                       d.keys.Insert(key, code);
-                       return code;
-                     };
-
-  std::array<Dim, 2> dim = {
-      Dim(query.group_by[0]),
-      Dim(dims == 2 ? query.group_by[1] : GroupBy::kUnspecified)};
-  if (dims == 1) dim[1].CodeOf(kNoValue);  // code 0 for every event
-
-  // Buckets are numbered in order of first appearance, as in a plain loop
-  // over the matches, so that the sort below sees them in the same order.
-  std::vector<std::array<Value, 2>> bucket_values;
-  std::vector<Counts> counts;
-  // Figure sums by bucket and kind, made on the first figure of the kind
-  // in the bucket: buckets see few kinds, and a full array each would push
-  // them out of cache.
-  std::vector<std::uint32_t> figure_at;  // bucket * kFigureKinds + kind
-  std::vector<FigureAcc> figure_accs;
-  PairSlots slots;
-  auto bucket = [&](std::uint32_t c0,
-                    std::uint32_t c1) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    std::uint32_t& slot = slots.At(c0, c1);
-    if (slot == kNone) {
-      slot = static_cast<std::uint32_t>(counts.size());
-      bucket_values.push_back({dim[0].values[c0], dim[1].values[c1]});
-      counts.emplace_back();
-      figure_at.resize(figure_at.size() + kFigureKinds, kNone);
-    }
-    return slot;
-  };
-  auto count = [&](std::uint32_t idx, std::uint32_t slot)
-                   ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-                     Counts& c = counts[slot];
-                     ++c.events;
-                     // Articles are index ranges: a bucket meets each one in
-                     // one run.
-                     const std::uint32_t article = t.article(idx);
-                     c.articles += c.last_article != article;
-                     c.last_article = article;
-                   };
-  // Adds the figures of mention idx whose kinds are not in `skip`; returns
-  // the kinds it added.
-  auto add_mention_figures = [&](std::uint32_t idx, std::uint32_t slot,
-                                 std::uint32_t skip) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    std::uint32_t added = 0;
-    const std::uint32_t figures_end = t.figures_end(idx);
-    for (std::uint32_t j = t.figures_begin(idx); j < figures_end; ++j) {
-      const internal::FigureNumbers& fr = t.figure(j);
-      const std::uint32_t bit = 1u << static_cast<int>(fr.kind);
-      if (skip & bit) continue;
-      added |= bit;
-      std::uint32_t& at =
-          figure_at[slot * kFigureKinds + static_cast<std::size_t>(fr.kind)];
-      if (at == kNone) {
-        at = static_cast<std::uint32_t>(figure_accs.size());
-        figure_accs.emplace_back();
-      }
-      AddFigure(figure_accs[at], fr);
-    }
-    return added;
-  };
-  // Counting events, an event's figures are, kind by kind, those of its
-  // first matching mention that has figures of the kind: forty reports of
-  // one attack do not add up forty times, and a report that adds the
-  // injured to another's killed still counts.
-  const bool per_event = !query.count_mentions && group_mentions_;
-  auto grouped = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return per_event && !identity_.IsAlone(idx);
-  };
-  auto may_have_figures = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return t.figures_begin(idx) != t.figures_end(idx) || grouped(idx);
-  };
-  auto add_figures = [&](std::uint32_t idx,
-                         std::uint32_t slot) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!grouped(idx)) {
-      add_mention_figures(idx, slot, 0);
-      return;
-    }
-    // idx is the event's first matching mention: later members only.
-    std::uint32_t seen = add_mention_figures(idx, slot, 0);
-    for (std::uint32_t m : identity_.group(identity_.GroupOf(idx)).members) {
-      if (m <= idx || t.figures_begin(m) == t.figures_end(m) || !Matches(f, m)) continue;
-      seen |= add_mention_figures(m, slot, seen);
-    }
-  };
-
-  std::int64_t total = 0;
-  if (SingleValued(dim[0].g) && SingleValued(dim[1].g)) {
-    // One bucket per event. A pass over the chunk per step keeps each loop
-    // small and its branches predictable.
-    std::array<std::vector<std::uint32_t>, 2> codes;  // keys, then codes
-    std::vector<std::uint32_t> with_figures;          // chunk positions
-    while (next < n) {
-      next_chunk_of_events();
-      const std::size_t m = chunk.size();
-      total += static_cast<std::int64_t>(m);
-      for (std::size_t d = 0; d < dims; ++d) {
-        std::vector<std::uint32_t>& c = codes[d];
-        fill_keys(dim[d], c);
-        for (std::size_t i = 0; i < m; ++i) {
-          if (!dim[d].keys.Cached(c[i], &c[i])) c[i] = code_of(dim[d], c[i]);
-        }
-      }
-      if (dims == 1) codes[1].assign(m, 0);
-      std::vector<std::uint32_t>& slot = codes[0];
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t c0 = codes[0][i];
-        const std::uint32_t c1 = codes[1][i];
-        slot[i] = slots.Cached(c0, c1);
-        if (slot[i] == kNone) slot[i] = bucket(c0, c1);
-      }
-      with_figures.resize(m);
-      std::size_t k = 0;
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t idx = chunk[i];
-        count(idx, slot[i]);
-        with_figures[k] = static_cast<std::uint32_t>(i);
-        k += may_have_figures(idx);
-      }
-      for (std::size_t j = 0; j < k; ++j) {
-        add_figures(chunk[with_figures[j]], slot[with_figures[j]]);
-      }
-    }
-  } else {
-    // An event counts once in each bucket of its distinct (value, value)
-    // pairs, in participant order; no participant is the "no value" bucket.
-    std::array<std::vector<std::uint32_t>, 2> keys;
-    auto codes_of =
-        [&](std::size_t i, std::size_t d,
-            std::vector<std::uint32_t>& out) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-          out.clear();
-          if (SingleValued(dim[d].g)) {
-            out.push_back(code_of(dim[d], keys[d][i]));
-            return;
-          }
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
           const std::uint32_t idx = chunk[i];
-          const std::uint32_t begin = t.mentions_begin(idx);
-          const std::uint32_t actors_end = begin + t.n_actors(idx);
-          const bool actors = dim[d].g == GroupBy::kActor;
-          const std::uint32_t to = actors ? actors_end : t.mentions_end(idx);
-          for (std::uint32_t j = actors ? begin : actors_end; j < to; ++j) {
-            AddUnique(out, code_of(dim[d], t.mention_entity(j)));
-          }
-          if (out.empty()) out.push_back(code_of(dim[d], kNone));
-        };
-    std::array<std::vector<std::uint32_t>, 2> codes;
-    while (next < n) {
-      next_chunk_of_events();
-      total += static_cast<std::int64_t>(chunk.size());
-      for (std::size_t d = 0; d < 2; ++d) {
-        // The second dimension of a one-dimension query has kNone keys:
-        // code 0, the "no value".
-        if (SingleValued(dim[d].g)) fill_keys(dim[d], keys[d]);
-      }
-      for (std::size_t i = 0; i < chunk.size(); ++i) {
-        const std::uint32_t idx = chunk[i];
-        codes_of(i, 0, codes[0]);
-        codes_of(i, 1, codes[1]);
-        const bool has_figures = may_have_figures(idx);
-        for (std::uint32_t c0 : codes[0]) {
-          for (std::uint32_t c1 : codes[1]) {
-            const std::uint32_t slot = bucket(c0, c1);
-            count(idx, slot);
-            if (has_figures) add_figures(idx, slot);
+          codes_of(i, 0, codes[0]);
+          codes_of(i, 1, codes[1]);
+          const bool has_figures = may_have_figures(idx);
+          for (std::uint32_t c0 : codes[0]) {
+            for (std::uint32_t c1 : codes[1]) {
+              const std::uint32_t slot = bucket(c0, c1);
+              count(idx, slot);
+              if (has_figures) add_figures(idx, slot);
+            }
           }
         }
       }
+    }
+  };
+
+  // Ranges start at article boundaries (an article's events are one index
+  // range), so each article is counted in one range only.
+  std::vector<std::uint32_t> cuts = {0};
+  const std::size_t ranges =
+      std::clamp<std::size_t>(n / aggregate_min_range_, 1, aggregate_threads_);
+  for (std::size_t r = 1; r < ranges; ++r) {
+    const auto target = static_cast<std::uint32_t>(n / ranges * r);
+    auto it = std::lower_bound(articles_.begin(), articles_.end(), target,
+                               [](const internal::ArticleRec& a, std::uint32_t i) {
+                                 return a.first_event < i;
+                               });
+    if (it != articles_.end() && it->first_event > cuts.back()) cuts.push_back(it->first_event);
+  }
+  cuts.push_back(n);
+  std::vector<Partial> parts(cuts.size() - 1);
+  std::vector<std::thread> threads;
+  for (std::size_t r = 1; r < parts.size(); ++r) {
+    try {
+      threads.emplace_back([&, r] { scan_range(cuts[r], cuts[r + 1], parts[r]); });
+    } catch (const std::system_error&) {  // no thread to be had: scan it here
+      scan_range(cuts[r], cuts[r + 1], parts[r]);
     }
   }
+  scan_range(cuts[0], cuts[1], parts[0]);
+  for (std::thread& th : threads) th.join();
+  for (std::size_t r = 1; r < parts.size(); ++r) parts[0].Merge(parts[r]);
+  const auto& admin1_place = parts[0].admin1_place;
+  const auto& bucket_values = parts[0].bucket_values;
+  const auto& counts = parts[0].counts;
+  const auto& figure_at = parts[0].figure_at;
+  const auto& figure_accs = parts[0].figure_accs;
+  const std::int64_t total = parts[0].total;
+
 
   auto key_and_label = [&](GroupBy g, Value v) ABSL_SHARED_LOCKS_REQUIRED(
                            mu_) -> std::pair<std::string, std::string> {

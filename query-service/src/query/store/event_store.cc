@@ -3,6 +3,7 @@
 #include "query/store/event_store.h"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -177,6 +178,10 @@ EventStore::EventStore(EventStoreOptions options)
       subscriber_buffer_(std::max<std::size_t>(1, options.subscriber_buffer)),
       group_mentions_(options.group_mentions),
       started_at_(clock_->Now()),
+      aggregate_threads_(options.aggregate_threads != 0
+                             ? options.aggregate_threads
+                             : std::max<std::size_t>(1, std::thread::hardware_concurrency())),
+      aggregate_min_range_(std::max<std::uint32_t>(1, options.aggregate_min_range)),
       grouper_(options.grouping) {}
 
 EventStore::~EventStore() = default;

@@ -70,6 +70,10 @@ struct EventStoreOptions {
   // mention is an event of its own and has no identity on output.
   bool group_mentions = true;
   identity::GroupingOptions grouping;
+  // Threads one AggregateEvents may scan a large store with, in ranges of
+  // at least `aggregate_min_range` events; 0 = one per hardware thread.
+  std::size_t aggregate_threads = 0;
+  std::uint32_t aggregate_min_range = 1 << 18;
 };
 
 // The figure report of `figures` (the matching figures, each with its
@@ -325,6 +329,8 @@ class EventStore {
   std::vector<internal::Zone> zones_ ABSL_GUARDED_BY(mu_);
   std::int64_t output_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   // Decides the grouping; used by appends only.
+  const std::size_t aggregate_threads_;
+  const std::uint32_t aggregate_min_range_;
   identity::EventGrouper grouper_ ABSL_GUARDED_BY(write_mu_);
   // The mentions of the article being appended; kept between appends so
   // that their strings and vectors are reused rather than reallocated.
