@@ -672,7 +672,8 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
       return per_event && !identity_.IsAlone(idx);
     };
     auto may_have_figures = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return t.figures_begin(idx) != t.figures_end(idx) || grouped(idx);
+      return t.figures_begin(idx) != t.figures_end(idx) ||
+             (grouped(idx) && identity_.group(identity_.GroupOf(idx)).figure_kinds != 0);
     };
     auto add_figures = [&](std::uint32_t idx,
                            std::uint32_t slot) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -680,10 +681,15 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         add_mention_figures(idx, slot, 0);
         return;
       }
-      // idx is the event's first matching mention: later members only.
+      // idx is the event's first matching mention: later members only,
+      // until every kind of figure the event's reports give is taken.
       std::uint32_t seen = add_mention_figures(idx, slot, 0);
-      for (std::uint32_t m : identity_.group(identity_.GroupOf(idx)).members) {
-        if (m <= idx || t.figures_begin(m) == t.figures_end(m) || !Matches(f, m)) continue;
+      const internal::GroupRec& group = identity_.group(identity_.GroupOf(idx));
+      const internal::Postings& members = group.members;
+      for (auto it = std::upper_bound(members.begin(), members.end(), idx);
+           it != members.end() && (seen & group.figure_kinds) != group.figure_kinds; ++it) {
+        const std::uint32_t m = *it;
+        if (t.figures_begin(m) == t.figures_end(m) || !Matches(f, m)) continue;
         seen |= add_mention_figures(m, slot, seen);
       }
     };

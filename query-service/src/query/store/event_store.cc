@@ -701,7 +701,12 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   }
 
   for (std::size_t k = 0; k < grouped.size(); ++k) {
-    identity_.Add(first_event + static_cast<std::uint32_t>(k), grouped[k]);
+    const std::uint32_t idx = first_event + static_cast<std::uint32_t>(k);
+    std::uint32_t kinds = 0;
+    for (std::uint32_t j = events_.figures_begin(idx); j < events_.figures_end(idx); ++j) {
+      kinds |= 1u << static_cast<int>(events_.figure(j).kind);
+    }
+    identity_.Add(idx, grouped[k], kinds);
   }
   for (const auto& [id, c] : corroboration) identity_.SetCorroboration(id, c);
 

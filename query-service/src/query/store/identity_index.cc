@@ -21,7 +21,8 @@ std::uint32_t IdentityIndex::Resolve(absl::string_view event_id) const {
   return key.has_value() ? GroupOfKey(*key) : kNone;
 }
 
-void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result) {
+void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result,
+                        std::uint32_t figure_kinds) {
   const std::uint64_t key = identity::EventKeyOfId(result.event_id).value_or(0);
   change_.push_back(static_cast<std::uint8_t>(result.change));
   // The groups the new mention joins: the survivor's (if it kept its id)
@@ -43,6 +44,7 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result) {
     GroupRec& rec = groups_.emplace_back();
     rec.key = key;
     rec.first = rec.last = idx;
+    rec.figure_kinds = figure_kinds;
     ++live_;
     group_of_.push_back(g);
     first_.push_back(kFirst);
@@ -71,12 +73,14 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result) {
     first_.at(std::max(s.first, other.first)) = 0;
     s.first = std::min(s.first, other.first);
     s.last = std::max(s.last, other.last);
+    s.figure_kinds |= other.figure_kinds;
     other.members = Postings();
     other.forward = survivor;
     --live_;
   }
   s.members.push_back(idx);  // the largest index so far
   s.last = idx;
+  s.figure_kinds |= figure_kinds;
   s.key = key;
   by_key_[key] = survivor;
   group_of_.push_back(survivor);

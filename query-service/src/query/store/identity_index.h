@@ -34,14 +34,17 @@ struct GroupRec {
   std::int32_t articles = 1;
   std::int32_t outlets = 0;
   std::int32_t independent_outlets = 0;
+  // Bit k: some member has a figure of kind k.
+  std::uint32_t figure_kinds = 0;
   std::size_t size() const { return members.empty() ? 1 : members.size(); }
 };
 
 class IdentityIndex {
  public:
   // Records the grouping of the mention stored at `idx`, which must be the
-  // next index (one call per stored event, in order).
-  void Add(std::uint32_t idx, const identity::AddResult& result);
+  // next index (one call per stored event, in order); bit k of
+  // `figure_kinds` says it has a figure of kind k.
+  void Add(std::uint32_t idx, const identity::AddResult& result, std::uint32_t figure_kinds);
   // Sets the corroboration of the live event `event_id` (after Add).
   void SetCorroboration(absl::string_view event_id, const identity::Corroboration& c);
 
