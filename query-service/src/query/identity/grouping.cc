@@ -936,7 +936,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {
-    const std::uint64_t key = StableHash(s.ids[self]);
+    const std::uint64_t key = s.KeyOf(self);
     s.root_of_key[key] = self;
     result.event_id = EventIdOfKey(key);
     result.change = Change::kCreated;

@@ -498,16 +498,11 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
         const std::uint64_t bit = std::uint64_t{1} << (g % 64);
         if ((met[g / 64] & bit) != 0) return true;
         met[g / 64] |= bit;
-        // Members before the range are another scan's: the first that
-        // matches leads instead, if any does.
+        // Members before the range are another scan's: if one of them
+        // matches, it leads instead (none in [from, idx) does, or its bit
+        // would be set).
         const internal::GroupRec& group = identity_.group(g);
-        if (group.first < from) {
-          for (std::uint32_t m : group.members) {
-            if (m >= from) break;
-            if (Matches(f, m)) return true;
-          }
-        }
-        return false;
+        return group.first < from && LeadByScan(f, group.members, idx) < from;
       });
     };
 
