@@ -428,7 +428,7 @@ TEST(IdentityStoreLargeEvents, ListTheirFirstMatchingReport) {
     }
     return out;
   };
-  std::vector<EventFilter> filters(4);
+  std::vector<EventFilter> filters(6);
   filters[0].actor_ids = {"rare:0"};
   filters[1].start_time = Day(2024, 9, 20);  // across the second and third zones
   filters[1].end_time = Day(2024, 10, 10);
@@ -436,6 +436,11 @@ TEST(IdentityStoreLargeEvents, ListTheirFirstMatchingReport) {
   filters[2].start_time = Day(2024, 4, 1);
   filters[2].end_time = Day(2024, 8, 1);
   filters[3].actor_ids = {"actor:1", "rare:0"};
+  // Two short lists: an event's first match may be in either.
+  filters[4].actor_ids = {"rare:1", "rare:0"};
+  filters[5].actor_ids = {"rare:0", "rare:1"};
+  filters[5].start_time = Day(2024, 4, 1);
+  filters[5].end_time = Day(2024, 8, 1);
   for (std::size_t i = 0; i < filters.size(); ++i) {
     ListEventsQuery q;
     q.filter = filters[i];

@@ -226,12 +226,11 @@ class EventStore {
               const internal::CandidateSource* source = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The lead of an event (its ascending `members`) of which idx is a
-  // matching member: through the read's postings lists when they are the
-  // shorter way (nullopt otherwise), or by scanning the members.
-  std::optional<std::uint32_t> LeadFromLists(const CompiledFilter& f,
-                                             const internal::Postings& members,
-                                             std::uint32_t idx,
-                                             const internal::CandidateSource& source) const
+  // matching member: through the read's postings lists (REQUIRES: not a
+  // scan), or by scanning the members.
+  std::uint32_t LeadFromLists(const CompiledFilter& f, const internal::Postings& members,
+                              std::uint32_t idx,
+                              const internal::CandidateSource& source) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t LeadByScan(const CompiledFilter& f, const internal::Postings& members,
                            std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -348,32 +348,63 @@ bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
   if (inserted) {
     // The first member that matches, whichever member asked first.
     const internal::Postings& members = identity_.group(group).members;
-    std::optional<std::uint32_t> lead;
-    if (source != nullptr && !source->scan) lead = LeadFromLists(f, members, idx, *source);
-    it->second = lead.has_value() ? *lead : LeadByScan(f, members, idx);
+    it->second = source != nullptr && !source->scan ? LeadFromLists(f, members, idx, *source)
+                                                    : LeadByScan(f, members, idx);
   }
   return it->second == idx;
 }
 
-std::optional<std::uint32_t> EventStore::LeadFromLists(
-    const CompiledFilter& f, const internal::Postings& members, std::uint32_t idx,
-    const internal::CandidateSource& source) const {
-  // Every match is in one of the source's lists. Worth it when they hold
-  // fewer events before idx than the event has members there.
-  const auto before = std::lower_bound(members.begin(), members.end(), idx);
-  std::size_t listed = 0;
-  for (const internal::Postings* l : source.lists) {
-    listed += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), idx) - l->begin());
+namespace {
+// The first element of the ascending [first, last) that is `value` or more:
+// galloping from `first`, so a near answer costs a few steps.
+Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
+                                std::uint32_t value) {
+  std::ptrdiff_t step = 1;
+  auto low = first;
+  while (last - low > step && low[step] < value) {
+    low += step;
+    step *= 2;
   }
-  if (listed * 4 >= static_cast<std::size_t>(before - members.begin())) return std::nullopt;
-  // Each list is ascending: its first member that matches is its earliest,
-  // and the earliest of those leads (idx itself when none is earlier).
-  std::uint32_t lead = idx;
+  return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
+}
+}  // namespace
+
+std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
+                                        const internal::Postings& members, std::uint32_t idx,
+                                        const internal::CandidateSource& source) const {
+  // Every match is in one of the source's lists, so the lead is the
+  // earliest element common to the members before idx and a list that
+  // matches. Each list is intersected with the members by galloping in
+  // whichever is behind: the cost follows the number of alternations
+  // between the two, not the longer one's length, and Matches() reads only
+  // common elements. Under a time range, a zone with no event in the range
+  // is skipped whole.
+  const auto before = std::lower_bound(members.begin(), members.end(), idx);
+  std::uint32_t lead = idx;  // idx itself matches
   for (const internal::Postings* l : source.lists) {
-    for (auto e = l->begin(); e != l->end() && *e < lead; ++e) {
-      if (std::binary_search(members.begin(), before, *e) && Matches(f, *e)) {
-        lead = *e;
-        break;
+    auto a = members.begin();
+    auto b = l->begin();
+    while (a != before && b != l->end() && *a < lead) {
+      if (f.has_time) {
+        const std::uint64_t z = *a >> internal::kZoneShift;
+        if (!(zones_[z].min_lo < f.hi && f.lo < zones_[z].max_hi)) {
+          const auto next = static_cast<std::uint32_t>(
+              std::min<std::uint64_t>((z + 1) << internal::kZoneShift, kNone));
+          a = Gallop(a, before, next);
+          continue;
+        }
+      }
+      if (*a < *b) {
+        a = Gallop(a, before, *b);
+      } else if (*b < *a) {
+        b = Gallop(b, l->end(), *a);
+      } else {
+        if (Matches(f, *a)) {
+          lead = *a;
+          break;
+        }
+        ++a;
+        ++b;
       }
     }
   }
