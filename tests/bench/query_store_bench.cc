@@ -238,6 +238,9 @@ struct Built {
   double bytes_per_event = 0;
   MemoryUsage usage;
   double seconds = 0;
+  // Bytes of evidence sentences (each distinct one of an article once) and
+  // summaries as given: the text part of bytes_per_event.
+  std::int64_t text_bytes = 0;
 };
 
 // Generates articles one at a time (so that the input's memory is recycled)
@@ -258,6 +261,15 @@ Built Build(std::int64_t events, bool random_order = false, bool group = true) {
   while (n < events) {
     Article a = gen.Next();
     n += static_cast<std::int64_t>(a.events.size());
+    for (std::size_t k = 0; k < a.events.size(); ++k) {
+      const Event& e = a.events[k];
+      b.text_bytes += static_cast<std::int64_t>(e.summary.size());
+      bool repeated = false;
+      for (std::size_t j = 0; j < k && !repeated; ++j) {
+        repeated = a.events[j].evidence.sentence == e.evidence.sentence;
+      }
+      if (!repeated) b.text_bytes += static_cast<std::int64_t>(e.evidence.sentence.size());
+    }
     const absl::Time start = absl::Now();
     auto r = b.store->AppendArticle(std::move(a.info), std::move(a.events), {});
     appending += absl::Now() - start;
@@ -294,6 +306,7 @@ void Fill(benchmark::State& state, bool group) {
   state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
   state.counters["events"] = static_cast<double>(b.events);
   state.counters["identity_per_event"] = static_cast<double>(b.usage.identity) / n;
+  state.counters["text_per_event"] = static_cast<double>(b.text_bytes) / n;
   state.counters["mentions_per_event_group"] =
       n / static_cast<double>(std::max<std::int64_t>(1, b.store->GetStats().grouped_events));
 }
