@@ -383,7 +383,10 @@ std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
   std::uint32_t lead = idx;  // idx itself matches
   for (const internal::Postings* l : source.lists) {
     auto a = members.begin();
-    auto b = l->begin();
+    if (a == before) break;
+    // Bisected, not galloped, to the event's first report: that one may lie
+    // anywhere in a long list.
+    auto b = std::lower_bound(l->begin(), l->end(), *a);
     while (a != before && b != l->end() && *a < lead) {
       if (f.has_time) {
         const std::uint64_t z = *a >> internal::kZoneShift;
