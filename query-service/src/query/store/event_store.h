@@ -226,8 +226,10 @@ class EventStore {
               const internal::CandidateSource* source = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The lead of an event (its ascending `members`) of which idx is a
-  // matching member: through the read's postings lists (REQUIRES: not a
-  // scan), or by scanning the members.
+  // matching member: the first member that matches the filter, or idx.
+  // LeadFromLists walks the members together with the read's postings
+  // lists (REQUIRES: the source is not a scan); LeadByScan checks every
+  // member in turn.
   std::uint32_t LeadFromLists(const CompiledFilter& f, const internal::Postings& members,
                               std::uint32_t idx,
                               const internal::CandidateSource& source) const

@@ -367,6 +367,19 @@ Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_
   }
   return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
 }
+
+// Whether a zone may hold an event in the filter's time range (any zone
+// may when the filter has none).
+bool ZoneInRange(const internal::CompiledFilter& f, const internal::Zone& zone) {
+  return !f.has_time || (zone.min_lo < f.hi && f.lo < zone.max_hi);
+}
+
+// The first index of the zone after idx's.
+std::uint32_t NextZoneStart(std::uint32_t idx) {
+  const std::uint64_t next = ((static_cast<std::uint64_t>(idx) >> internal::kZoneShift) + 1)
+                             << internal::kZoneShift;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(next, kNone));
+}
 }  // namespace
 
 std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
@@ -381,21 +394,16 @@ std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
   // is skipped whole.
   const auto before = std::lower_bound(members.begin(), members.end(), idx);
   std::uint32_t lead = idx;  // idx itself matches
+  if (before == members.begin()) return lead;
   for (const internal::Postings* l : source.lists) {
     auto a = members.begin();
-    if (a == before) break;
     // Bisected, not galloped, to the event's first report: that one may lie
     // anywhere in a long list.
     auto b = std::lower_bound(l->begin(), l->end(), *a);
     while (a != before && b != l->end() && *a < lead) {
-      if (f.has_time) {
-        const std::uint64_t z = *a >> internal::kZoneShift;
-        if (!(zones_[z].min_lo < f.hi && f.lo < zones_[z].max_hi)) {
-          const auto next = static_cast<std::uint32_t>(
-              std::min<std::uint64_t>((z + 1) << internal::kZoneShift, kNone));
-          a = Gallop(a, before, next);
-          continue;
-        }
+      if (!ZoneInRange(f, zones_[*a >> internal::kZoneShift])) {
+        a = Gallop(a, before, NextZoneStart(*a));
+        continue;
       }
       if (*a < *b) {
         a = Gallop(a, before, *b);
@@ -419,23 +427,13 @@ std::uint32_t EventStore::LeadByScan(const CompiledFilter& f, const internal::Po
   // Members ascending; under a time range, a zone with no event in the
   // range is skipped whole (idx's own zone never is, so idx ends the scan
   // at the latest).
-  std::size_t i = 0;
-  while (i < members.size()) {
-    const std::uint32_t m = members[i];
-    if (f.has_time) {
-      const std::uint64_t z = m >> internal::kZoneShift;
-      const internal::Zone& zone = zones_[z];
-      if (!(zone.min_lo < f.hi && f.lo < zone.max_hi)) {
-        const std::uint64_t next = (z + 1) << internal::kZoneShift;
-        i = static_cast<std::size_t>(
-            std::lower_bound(members.begin() + static_cast<std::ptrdiff_t>(i) + 1, members.end(),
-                             next, [](std::uint32_t a, std::uint64_t b) { return a < b; }) -
-            members.begin());
-        continue;
-      }
+  for (auto a = members.begin(); a != members.end();) {
+    if (!ZoneInRange(f, zones_[*a >> internal::kZoneShift])) {
+      a = Gallop(a, members.end(), NextZoneStart(*a));
+      continue;
     }
-    if (Matches(f, m)) return m;
-    ++i;
+    if (Matches(f, *a)) return *a;
+    ++a;
   }
   return idx;
 }
@@ -523,7 +521,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   zones.reserve(zones_.size());
   for (std::uint32_t z = 0; z < zones_.size(); ++z) {
     const internal::Zone& zone = zones_[z];
-    if (f.has_time && !(zone.min_lo < f.hi && f.lo < zone.max_hi)) continue;
+    if (!ZoneInRange(f, zone)) continue;
     const std::uint32_t begin = z << internal::kZoneShift;
     const std::uint32_t end = std::min(n, begin + kZoneSize);
     const std::int64_t lo = by_ingest ? zone.min_ingest : zone.min_time;
