@@ -6,13 +6,15 @@
 // (GetEvent and ListEvents answer a fixed small message at once) with the
 // same client settings, and reports each RPC's rate as a ratio of that
 // baseline: the machine and the load change from run to run, the ratio much
-// less. The read phases send requests and take responses as raw bytes (a
+// less. After a short warm-up the read phases run in rounds, each service
+// phase right after its baseline phase, and the ratio is the median over
+// rounds (with the lowest and highest). The read phases send requests and take responses as raw bytes (a
 // generic stub, for the baseline and the service alike): the client shares
 // the machine with the servers, and parsing each response would charge the
 // client's work to whichever server answers with more bytes.
 //
 //   newsevents-load --query=localhost:50052 [--ingest=localhost:50051]
-//       [--seconds=5] [--concurrency=32] [--seed=2000]
+//       [--seconds=5] [--rounds=3] [--concurrency=32] [--seed=2000]
 //       [--query_pid=PID] [--ingest_pid=PID]
 #include <algorithm>
 #include <atomic>
@@ -46,6 +48,8 @@ ABSL_FLAG(std::string, query, "", "query service address (host:port); required")
 ABSL_FLAG(std::string, ingest, "", "ingest service address; empty = skip the ingest phase");
 ABSL_FLAG(double, seconds, 5, "seconds per phase");
 ABSL_FLAG(int, concurrency, 32, "calls in flight per phase");
+ABSL_FLAG(int, rounds, 3,
+          "read rounds: each runs every read phase once, baseline and service in turn");
 ABSL_FLAG(int, seed, 2000, "synthetic articles appended to the query service first (0 = none)");
 ABSL_FLAG(int, query_pid, 0, "query service process id, to report its peak memory");
 ABSL_FLAG(int, ingest_pid, 0, "ingest service process id, to report its peak memory");
@@ -165,12 +169,32 @@ Result RunPhase(const std::string& name, int concurrency, double seconds, const 
   return std::move(sh.result);
 }
 
-void Print(const Result& r, double baseline_rate) {
+// Adds a round's result to the phase's total.
+void Merge(const Result& round, Result* total) {
+  total->name = round.name;
+  total->seconds += round.seconds;
+  total->ok += round.ok;
+  for (const auto& [code, n] : round.errors) total->errors[code] += n;
+  total->latencies_ms.insert(total->latencies_ms.end(), round.latencies_ms.begin(),
+                             round.latencies_ms.end());
+}
+
+// One line per phase: the rate over all rounds, latency percentiles over
+// all calls and, for a service phase, its share of the baseline: the median
+// over rounds of (service rate / the same round's baseline rate), with the
+// lowest and highest round.
+void Print(const Result& r, std::vector<double> ratios = {}) {
   std::string errors;
   for (const auto& [code, n] : r.errors) absl::StrAppend(&errors, " ", code, "=", n);
-  std::printf("%-28s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms", r.name.c_str(), r.rate(),
+  std::printf("%-30s %8.0f req/s  p50 %6.3f ms  p99 %6.3f ms", r.name.c_str(), r.rate(),
               r.Percentile(0.50), r.Percentile(0.99));
-  if (baseline_rate > 0) std::printf("  %5.1f%% of baseline", 100.0 * r.rate() / baseline_rate);
+  if (!ratios.empty()) {
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("  %5.1f%% of baseline", 100.0 * ratios[ratios.size() / 2]);
+    if (ratios.size() > 1) {
+      std::printf(" (rounds %.0f-%.0f%%)", 100.0 * ratios.front(), 100.0 * ratios.back());
+    }
+  }
   std::printf("%s\n", errors.empty() ? "" : absl::StrCat("  errors:", errors).c_str());
   std::fflush(stdout);
 }
@@ -351,21 +375,50 @@ int main(int argc, char** argv) {
     };
   };
 
-  const Result base_get = RunPhase("baseline GetEvent", conc, seconds, get_event(&base_generic));
-  Print(base_get, 0);
-  const Result get = RunPhase("GetEvent", conc, seconds, get_event(&generic));
-  Print(get, base_get.rate());
-  const Result base_list =
-      RunPhase("baseline ListEvents", conc, seconds, list_events(&base_generic, 50));
-  Print(base_list, 0);
-  const Result list = RunPhase("ListEvents (actor and type)", conc, seconds,
-                               list_events(&generic, 50));
-  Print(list, base_list.rate());
-  // The same queries with pages of 5: what a page costs apart from moving
-  // its bytes (about 1 KB an event) through gRPC and the kernel.
-  const Result list5 = RunPhase("ListEvents (same, pages of 5)", conc, seconds,
-                                list_events(&generic, 5));
-  Print(list5, base_list.rate());
+  // Warm-up, not counted: connections, server threads and caches are
+  // started before the first measured phase, which would otherwise pay for
+  // them (the baseline runs first in each round).
+  const double warm = std::min(1.0, seconds);
+  RunPhase("warm-up", conc, warm, get_event(&base_generic));
+  RunPhase("warm-up", conc, warm, get_event(&generic));
+  RunPhase("warm-up", conc, warm, list_events(&base_generic, 50));
+  RunPhase("warm-up", conc, warm, list_events(&generic, 50));
+
+  // Rounds: the machine's speed drifts within seconds, so each service
+  // phase is compared with the baseline phase run just before it, and the
+  // ratio reported is the median over rounds.
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  Result base_get, get, base_list, list, list5;
+  std::vector<double> get_ratio, list_ratio, list5_ratio;
+  for (int round = 0; round < rounds; ++round) {
+    std::printf("round %d of %d ...\n", round + 1, rounds);
+    std::fflush(stdout);
+    const Result bg = RunPhase("baseline GetEvent", conc, seconds, get_event(&base_generic));
+    const Result g = RunPhase("GetEvent", conc, seconds, get_event(&generic));
+    const Result bl =
+        RunPhase("baseline ListEvents", conc, seconds, list_events(&base_generic, 50));
+    const Result l =
+        RunPhase("ListEvents (actor and type)", conc, seconds, list_events(&generic, 50));
+    // The same queries with pages of 5: what a page costs apart from moving
+    // its bytes (about 1 KB an event) through gRPC and the kernel.
+    const Result l5 =
+        RunPhase("ListEvents (same, pages of 5)", conc, seconds, list_events(&generic, 5));
+    if (bg.rate() > 0) get_ratio.push_back(g.rate() / bg.rate());
+    if (bl.rate() > 0) {
+      list_ratio.push_back(l.rate() / bl.rate());
+      list5_ratio.push_back(l5.rate() / bl.rate());
+    }
+    Merge(bg, &base_get);
+    Merge(g, &get);
+    Merge(bl, &base_list);
+    Merge(l, &list);
+    Merge(l5, &list5);
+  }
+  Print(base_get);
+  Print(get, get_ratio);
+  Print(base_list);
+  Print(list, list_ratio);
+  Print(list5, list5_ratio);
 
   const std::string ingest = absl::GetFlag(FLAGS_ingest);
   if (!ingest.empty()) {
@@ -388,7 +441,7 @@ int main(int argc, char** argv) {
                                       done(st);
                                     });
     };
-    Print(RunPhase("IngestArticle (end to end)", conc, seconds, ingest_call), 0);
+    Print(RunPhase("IngestArticle (end to end)", conc, seconds, ingest_call));
   }
 
   baseline_server->Shutdown();
