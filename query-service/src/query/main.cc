@@ -51,6 +51,9 @@ ABSL_FLAG(int, max_concurrent_streams, 256,
           "flow control) instead of growing the server");
 ABSL_FLAG(int, max_queued_reads, 1024,
           "Reads waiting for a read thread before new ones get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, inline_read_budget, 4096,
+          "Candidates a ListEvents page (up to 100 events) may check on the gRPC thread "
+          "before it moves to a read thread (0 = every listing on a read thread)");
 ABSL_FLAG(int, max_watchers, 1024,
           "Open WatchEvents streams before new ones get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, event_cache_events, 65536,
@@ -104,7 +107,7 @@ void ApplyEnvironment() {
   for (const char* name :
        {"host", "port", "port_file", "data_dir", "snapshot_after_mb",
         "max_message_bytes", "drain_seconds", "auth_token", "auth_token_file",
-        "max_concurrent_streams", "max_queued_reads", "max_watchers",
+        "max_concurrent_streams", "max_queued_reads", "inline_read_budget", "max_watchers",
         "protect_reads", "tls_cert", "tls_key", "tls_client_ca", "event_log",
         "nats_stream", "nats_replicas", "replica_name", "shard", "shards", "route_to"}) {
     const std::string var =
@@ -347,6 +350,8 @@ int main(int argc, char** argv) {
   service_options.follower = follower.get();
   service_options.max_queued_reads =
       static_cast<std::size_t>(std::max(1, absl::GetFlag(FLAGS_max_queued_reads)));
+  service_options.inline_read_budget =
+      static_cast<std::size_t>(std::max(0, absl::GetFlag(FLAGS_inline_read_budget)));
   service_options.event_cache_slots =
       static_cast<std::size_t>(std::max(0, absl::GetFlag(FLAGS_event_cache_events)));
   service_options.max_watchers =

@@ -292,6 +292,50 @@ TEST_F(QueryServiceTest, ListEventsWithoutTheCache) {
   EXPECT_EQ(response.total_size(), 9);
 }
 
+// A page is read on the gRPC thread within the inline budget, or on the
+// read pool when the budget runs out (the read starts over there) or is 0:
+// the answers are the same, byte for byte, and so are the errors.
+TEST_F(QueryServiceTest, ListEventsAnswersTheSameOnEitherThread) {
+  auto read_all = [&](std::size_t budget) {
+    Stop();
+    QueryServiceOptions options;
+    options.inline_read_budget = budget;
+    Start(1024, options);
+    Append(KurskRequest());
+    Append(SudzhaRequest());
+    std::vector<std::string> answers;
+    for (int page_size : {3, 50, 200}) {
+      for (bool by_place : {false, true}) {
+        v1::ListEventsRequest list;
+        if (by_place) list.mutable_filter()->add_place_ids("iso:RU-KRS");
+        list.set_page_size(page_size);
+        list.set_mentions(true);
+        for (int pages = 0; pages < 10; ++pages) {
+          v1::ListEventsResponse response;
+          const grpc::Status s = stub_->ListEvents(Context().get(), list, &response);
+          EXPECT_TRUE(s.ok()) << s.error_message();
+          answers.push_back(response.SerializeAsString());
+          if (response.next_page_token().empty()) break;
+          list.set_page_token(response.next_page_token());
+        }
+      }
+    }
+    v1::ListEventsRequest bad;
+    bad.set_page_token("not-a-token");
+    v1::ListEventsResponse response;
+    const grpc::Status s = stub_->ListEvents(Context().get(), bad, &response);
+    answers.push_back(absl::StrCat(s.error_code(), " ", s.error_message()));
+    return answers;
+  };
+  const std::vector<std::string> pool = read_all(0);
+  ASSERT_GT(pool.size(), 8u);
+  EXPECT_THAT(pool.back(), HasSubstr("page_token"));
+  // Budget 1: every read of more than one candidate starts inline, runs
+  // out and moves to the pool.
+  EXPECT_EQ(read_all(1), pool);
+  EXPECT_EQ(read_all(4096), pool);
+}
+
 TEST_F(QueryServiceTest, ListEventsRejectsBadRequests) {
   v1::ListEventsRequest list;
   list.mutable_filter()->add_types(static_cast<v1::EventType>(99));

@@ -423,6 +423,44 @@ std::vector<Event> DailyEvents(const std::string& prefix, int first_day, int n) 
   return out;
 }
 
+// A read with a limit of examined candidates either answers the same page
+// as an unlimited one or stops with an empty page marked over_budget.
+TEST_F(EventStoreTest, ListEventRevisionsStopsAtItsBudget) {
+  ArticleInfo a;
+  a.id = "art_a";
+  ASSERT_TRUE(store_.AppendArticle(a, DailyEvents("a", 1, 25), {}).ok());
+  ListEventsQuery q;
+  q.mentions = true;
+  q.filter.types = {EventType::kProtest};
+  q.page_size = 10;
+  auto full = store_.ListEventRevisions(q);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_FALSE(full->over_budget);
+  ASSERT_EQ(full->revisions.size(), 10u);
+
+  // All 25 protests are candidates, all match: fewer than 25 checks cannot
+  // finish the page (every candidate may be among the newest ten).
+  for (std::size_t budget : {std::size_t{1}, std::size_t{10}, std::size_t{24}}) {
+    auto cut = store_.ListEventRevisions(q, budget);
+    ASSERT_TRUE(cut.ok()) << cut.status();
+    EXPECT_TRUE(cut->over_budget) << budget;
+    EXPECT_TRUE(cut->revisions.empty()) << budget;
+    EXPECT_TRUE(cut->next_page_token.empty()) << budget;
+  }
+  for (std::size_t budget : {std::size_t{25}, std::size_t{1000}}) {
+    auto within = store_.ListEventRevisions(q, budget);
+    ASSERT_TRUE(within.ok()) << within.status();
+    EXPECT_FALSE(within->over_budget) << budget;
+    EXPECT_EQ(within->revisions, full->revisions) << budget;
+    EXPECT_EQ(within->next_page_token, full->next_page_token) << budget;
+    EXPECT_EQ(within->total_size, full->total_size) << budget;
+  }
+  // Bad input is an error whatever the budget.
+  q.page_size = -1;
+  EXPECT_EQ(store_.ListEventRevisions(q, 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(EventStoreTest, PagesStayGapFreeWhileEventsArrive) {
   ArticleInfo a;
   a.id = "art_a";

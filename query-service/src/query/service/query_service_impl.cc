@@ -178,6 +178,7 @@ int ReadThreads(int requested) {
 QueryServiceImpl::QueryServiceImpl(store::EventStore* store,
                                    QueryServiceOptions options)
     : store_(store),
+      inline_read_budget_(options.inline_read_budget),
       writer_(options.writer),
       follower_(options.follower),
       max_watchers_(std::max<std::size_t>(1, options.max_watchers)),
@@ -259,7 +260,7 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(
 grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return OnReadPool(context, [this, request, response]() -> absl::Status {
+  absl::StatusOr<store::ListEventsQuery> query = [&]() -> absl::StatusOr<store::ListEventsQuery> {
     v1::ListEventsRequest parsed;
     grpc::ByteBuffer copy(*request);  // deserialising consumes the buffer
     if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, v1::ListEventsRequest>(
@@ -269,50 +270,73 @@ grpc::ServerUnaryReactor* QueryServiceImpl::ListEvents(
           "request: not a newsevents.v1.ListEventsRequest (cannot parse the message; are "
           "all strings valid UTF-8?)");
     }
-    QUERY_ASSIGN_OR_RETURN(const store::ListEventsQuery query,
-                           codec::DecodeListEvents(parsed));
+    return codec::DecodeListEvents(parsed);
+  }();
+  if (!query.ok()) {
+    return Unary(context, [&]() { return query.status(); });
+  }
+  // A small page is tried here first, within the budget (see
+  // QueryServiceOptions::inline_read_budget).
+  constexpr int kInlinePageSize = 100;
+  if (inline_read_budget_ > 0 && query->page_size <= kInlinePageSize) {
     // The epoch is read before the events, so that an event encoded after
     // an entity changed is at worst filed under the older epoch (a miss).
     const std::int64_t epoch = store_->output_epoch();
-    QUERY_ASSIGN_OR_RETURN(const store::RevisionPage page,
-                           store_->ListEventRevisions(query));
-    // ListEventsResponse: events = 1, next_page_token = 2, total_size = 3.
-    // An event is its cached encoding without identity, then its current
-    // identity (Event.identity = 20) appended: fields may come in any
-    // order, and identity changes as reports arrive.
-    const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
-    auto out = std::make_unique<std::string>();
-    v1::Event event;
-    std::string suffix;
-    for (std::size_t i = 0; i < page.revisions.size(); ++i) {
-      const std::int64_t revision = page.revisions[i];
-      suffix.clear();
-      if (!identities[i].event_id.empty()) AppendIdentityField(20, identities[i], &suffix);
-      if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
-      QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
-      e.identity = store::EventIdentity();
-      event.Clear();
-      codec::EncodeEvent(e, &event);
-      std::string bytes = event.SerializeAsString();
-      AppendVarint((1 << 3) | 2, out.get());
-      AppendVarint(bytes.size() + suffix.size(), out.get());
-      out->append(bytes);
-      out->append(suffix);
-      event_cache_->Put(revision, epoch, std::move(bytes));
+    absl::StatusOr<store::RevisionPage> page =
+        store_->ListEventRevisions(*query, inline_read_budget_);
+    if (!page.ok() || !page->over_budget) {
+      return Unary(context, [&]() -> absl::Status {
+        QUERY_RETURN_IF_ERROR(page.status());
+        return EncodeRevisionPage(*page, epoch, response);
+      });
     }
-    if (!page.next_page_token.empty()) {
-      AppendLengthDelimited(2, page.next_page_token, out.get());
-    }
-    if (page.total_size != 0) {
-      AppendVarint((3 << 3) | 0, out.get());
-      AppendVarint(static_cast<std::uint64_t>(page.total_size), out.get());
-    }
-    std::string* bytes = out.release();
-    grpc::Slice slice(bytes->data(), bytes->size(),
-                      [](void* p) { delete static_cast<std::string*>(p); }, bytes);
-    *response = grpc::ByteBuffer(&slice, 1);
-    return absl::OkStatus();
+  }
+  return OnReadPool(context, [this, query = *std::move(query), response]() -> absl::Status {
+    const std::int64_t epoch = store_->output_epoch();
+    QUERY_ASSIGN_OR_RETURN(const store::RevisionPage page, store_->ListEventRevisions(query));
+    return EncodeRevisionPage(page, epoch, response);
   });
+}
+
+absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& page,
+                                                  std::int64_t epoch,
+                                                  grpc::ByteBuffer* response) {
+  // ListEventsResponse: events = 1, next_page_token = 2, total_size = 3.
+  // An event is its cached encoding without identity, then its current
+  // identity (Event.identity = 20) appended: fields may come in any order,
+  // and identity changes as reports arrive.
+  const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
+  auto out = std::make_unique<std::string>();
+  v1::Event event;
+  std::string suffix;
+  for (std::size_t i = 0; i < page.revisions.size(); ++i) {
+    const std::int64_t revision = page.revisions[i];
+    suffix.clear();
+    if (!identities[i].event_id.empty()) AppendIdentityField(20, identities[i], &suffix);
+    if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
+    QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
+    e.identity = store::EventIdentity();
+    event.Clear();
+    codec::EncodeEvent(e, &event);
+    std::string bytes = event.SerializeAsString();
+    AppendVarint((1 << 3) | 2, out.get());
+    AppendVarint(bytes.size() + suffix.size(), out.get());
+    out->append(bytes);
+    out->append(suffix);
+    event_cache_->Put(revision, epoch, std::move(bytes));
+  }
+  if (!page.next_page_token.empty()) {
+    AppendLengthDelimited(2, page.next_page_token, out.get());
+  }
+  if (page.total_size != 0) {
+    AppendVarint((3 << 3) | 0, out.get());
+    AppendVarint(static_cast<std::uint64_t>(page.total_size), out.get());
+  }
+  std::string* bytes = out.release();
+  grpc::Slice slice(bytes->data(), bytes->size(),
+                    [](void* p) { delete static_cast<std::string*>(p); }, bytes);
+  *response = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* QueryServiceImpl::ListMentions(

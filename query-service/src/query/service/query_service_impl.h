@@ -4,7 +4,9 @@
 // (query/codec), calls the store, encodes the answer and finishes once.
 // Point reads and appends run on the gRPC thread; listings, aggregates and
 // searches (which may scan) run on a small pool of read threads, and are
-// refused with RESOURCE_EXHAUSTED when its queue is full.
+// refused with RESOURCE_EXHAUSTED when its queue is full. A ListEvents page
+// that the store answers within a small budget of candidates is answered on
+// the gRPC thread (see QueryServiceOptions::inline_read_budget).
 // ListEvents is a raw-bytes method: its response is assembled from events
 // already encoded (see EncodedEventCache), which clients cannot tell apart
 // from a ListEventsResponse built as a message.
@@ -18,14 +20,17 @@
 #define NEWSEVENTS_QUERY_SERVICE_QUERY_SERVICE_IMPL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
+#include "absl/status/status.h"
 #include "newsevents/v1/query_service.grpc.pb.h"
 
 namespace newsevents::query {
 
 namespace store {
 class EventStore;
+struct RevisionPage;
 }  // namespace store
 class ArticleWriter;
 class LogFollower;
@@ -49,6 +54,13 @@ struct QueryServiceOptions {
   // The write path (not owned; must outlive the service). Null: appends go
   // to the store directly, in memory only.
   ArticleWriter* writer = nullptr;
+  // A ListEvents page of at most 100 events is first read on gRPC's
+  // callback thread, checking at most this many candidates against the
+  // filter; a read that needs more moves to the read pool and starts over.
+  // Selective listings are answered without the hand-over to another
+  // thread, and no callback thread is held by a long read. 0 = every
+  // listing on the read pool.
+  std::size_t inline_read_budget = 4096;
   // Encoded events kept for ListEvents (see EncodedEventCache); 0 = none.
   std::size_t event_cache_slots = 65536;
   // With a replicated event log: the replica's follower, whose progress
@@ -119,7 +131,13 @@ class QueryServiceImpl final : public QueryCallbackService {
   grpc::ServerUnaryReactor* OnReadPool(grpc::CallbackServerContext* context,
                                        Body body);
 
+  // The ListEvents response for `page`, whose events were read after the
+  // store's output epoch was `epoch`.
+  absl::Status EncodeRevisionPage(const store::RevisionPage& page, std::int64_t epoch,
+                                  grpc::ByteBuffer* response);
+
   store::EventStore* const store_;
+  const std::size_t inline_read_budget_;
   ArticleWriter* const writer_;
   const LogFollower* const follower_;
   const std::size_t max_watchers_;

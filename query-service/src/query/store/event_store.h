@@ -139,8 +139,14 @@ class EventStore {
   absl::StatusOr<EventPage> ListEvents(const ListEventsQuery& query) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // The same page as ListEvents, as revisions; read the events with
-  // GetEventByRevision (stored events never move or go away).
-  absl::StatusOr<RevisionPage> ListEventRevisions(const ListEventsQuery& query) const
+  // GetEventByRevision (stored events never move or go away). With
+  // max_examined > 0 the read gives up once it has checked that many
+  // candidates against the filter without finishing the page, and returns
+  // an empty page with over_budget set: a caller can try a read on a
+  // thread that must not block long, and move it elsewhere when it is not
+  // cheap.
+  absl::StatusOr<RevisionPage> ListEventRevisions(const ListEventsQuery& query,
+                                                  std::size_t max_examined = 0) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // NOT_FOUND "revision <n> not found" outside 1..revision().
   absl::StatusOr<Event> GetEventByRevision(std::int64_t revision) const

@@ -459,7 +459,7 @@ absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) c
 }
 
 absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
-    const ListEventsQuery& query) const {
+    const ListEventsQuery& query, std::size_t max_examined) const {
   QUERY_ASSIGN_OR_RETURN(const int page_size, PageSize(query.page_size));
   const std::uint64_t fingerprint = Fingerprint(query);
   std::optional<Cursor> cursor;
@@ -549,7 +549,9 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
     }
     const std::uint32_t begin = z.zone << internal::kZoneShift;
     const std::uint32_t end = std::min(n, begin + kZoneSize);
-    ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    const bool stopped = ForEachCandidate(
+        source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      if (examined == max_examined && max_examined != 0) return true;
       ++examined;
       if (!accept(idx)) return false;
       ++matched;
@@ -565,6 +567,10 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
       }
       return false;
     });
+    if (stopped) {
+      page.over_budget = true;
+      return page;
+    }
   }
   // Exact when every candidate was examined. Otherwise the candidates left
   // are assumed to match at the rate of those examined; with a time range,

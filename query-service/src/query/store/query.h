@@ -80,6 +80,9 @@ struct RevisionPage {
   std::vector<std::int64_t> revisions;
   std::string next_page_token;
   std::int64_t total_size = 0;
+  // The read stopped at its limit of examined candidates before the page
+  // was complete; the rest of the page is empty (see ListEventRevisions).
+  bool over_budget = false;
 };
 
 // Same numbering as newsevents.v1.GroupBy.
