@@ -306,6 +306,7 @@ void Fill(benchmark::State& state, bool group) {
   state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
   state.counters["events"] = static_cast<double>(b.events);
   state.counters["identity_per_event"] = static_cast<double>(b.usage.identity) / n;
+  state.counters["grouper_per_event"] = static_cast<double>(b.usage.grouper) / n;
   state.counters["text_per_event"] = static_cast<double>(b.text_bytes) / n;
   state.counters["mentions_per_event_group"] =
       n / static_cast<double>(std::max<std::int64_t>(1, b.store->GetStats().grouped_events));

@@ -13,6 +13,8 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "query/common/byte_arena.h"
+#include "query/common/column.h"
 
 namespace newsevents::query::identity {
 namespace {
@@ -80,6 +82,7 @@ double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
 // Strings interned to dense ids; 0 means "empty string".
 class Interner {
  public:
+  std::size_t MemoryBytes() const;
   std::uint32_t Id(absl::string_view s) {
     if (s.empty()) return 0;
     // Looked up by view first: a known string (nearly all) builds nothing.
@@ -91,6 +94,44 @@ class Interner {
 
  private:
   absl::flat_hash_map<std::string, std::uint32_t> ids_;
+};
+
+// Mention ids by index: each id's bytes once in an arena, after its length
+// (a varint), and a pointer per id. About 9 bytes plus the id's own, where
+// a std::string takes 32 and a heap block for ids over 15 bytes.
+class IdTable {
+ public:
+  void push_back(absl::string_view id) {
+    char prefix[10];
+    std::size_t n = 0;
+    for (std::size_t v = id.size(); ; v >>= 7) {
+      prefix[n++] = static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+      if (v < 0x80) break;
+    }
+    // Length and bytes in one append, so that they are contiguous.
+    scratch_.assign(prefix, n);
+    scratch_.append(id.data(), id.size());
+    at_.push_back(arena_.Append(scratch_).data());
+  }
+  // Forgets the last id (its bytes stay in the arena, unused).
+  void pop_back() { at_.pop_back(); }
+  absl::string_view operator[](std::size_t i) const {
+    const char* p = at_[i];
+    std::size_t size = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<unsigned char>(*p++);
+      size |= static_cast<std::size_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) break;
+    }
+    return {p, size};
+  }
+  std::size_t size() const { return at_.size(); }
+  std::size_t bytes() const { return arena_.bytes() + at_.bytes(); }
+
+ private:
+  ByteArena arena_;
+  Column<const char*> at_;
+  std::string scratch_;
 };
 
 // A mention in the compact form the grouper keeps and compares.
@@ -480,10 +521,10 @@ bool Compatible(const Mention& a, const Mention& b, const GroupingOptions& optio
 struct EventGrouper::Impl {
   GroupingOptions options;
   Interner interner;
-  std::vector<Rec> recs;
+  Column<Rec> recs;
   // The union-find parent of each mention.
-  std::vector<std::uint32_t> parents;
-  std::vector<std::uint32_t> stamp;  // per mention: the last Add that saw it
+  Column<std::uint32_t> parents;
+  Column<std::uint32_t> stamp;  // per mention: the last Add that saw it
   std::uint32_t epoch = 0;
   // Mentions with the same fields as an earlier one (wire copies, the same
   // happening in many reports) are not indexed again: the first one stands
@@ -491,14 +532,14 @@ struct EventGrouper::Impl {
   // article is judged against the stand-in by the same-article rule, so a
   // copy from another article is kept too (`alt`) to answer for the rest.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> stand_in_of;  // fields hash
-  std::vector<std::uint32_t> alt;  // per mention; kNone = none
+  Column<std::uint32_t> alt;  // per mention; kNone = none
   std::vector<std::uint32_t> pool;  // participants of every mention
-  std::vector<std::string> ids;  // mention ids, by index
+  IdTable ids;  // mention ids, by index
   // Mention id -> index, keeping each id once (in `ids`): the set holds
   // indexes and hashes and compares them through `ids`.
   struct IdHash {
     using is_transparent = void;
-    const std::vector<std::string>* ids;
+    const IdTable* ids;
     std::size_t operator()(std::uint32_t i) const { return (*this)((*ids)[i]); }
     std::size_t operator()(absl::string_view id) const {
       return absl::Hash<absl::string_view>()(id);
@@ -506,7 +547,7 @@ struct EventGrouper::Impl {
   };
   struct IdEq {
     using is_transparent = void;
-    const std::vector<std::string>* ids;
+    const IdTable* ids;
     absl::string_view Of(std::uint32_t i) const { return (*ids)[i]; }
     absl::string_view Of(absl::string_view id) const { return id; }
     template <typename A, typename B>
@@ -551,10 +592,11 @@ struct EventGrouper::Impl {
   // and participant seen) and stay in cache, so a lookup costs one small
   // hash probe per participant rather than one large one per block.
   //
-  // A list is a newest-first linked list of chunks, all in one vector of
-  // 16-byte slots: a header slot followed by `cap` entry slots. A list's
-  // first chunk holds 3 entries and each next one about twice as many, up
-  // to 63, so a rare block costs 64 bytes and a busy one is read in long
+  // A list is a newest-first linked list of chunks, all in one column of
+  // 16-byte slots: a header slot followed by `cap` entry slots, in one run.
+  // A list's first chunk holds 1 entry and each next one about twice as
+  // many (3, 7, ...), up to 63, so a block of one posting (most blocks of
+  // rare participants) costs 32 bytes and a busy one is read in long
   // contiguous runs. Each entry carries what rules most candidates out
   // (MayBeCompatible) without touching the mention's record.
   struct Slot {
@@ -572,7 +614,7 @@ struct EventGrouper::Impl {
   };
   absl::flat_hash_map<std::uint64_t, std::uint32_t> series_of;  // (type, participant)
   std::vector<Series> series;
-  std::vector<Slot> slots;
+  Column<Slot> slots;  // each chunk's header and entries in one run
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
   std::vector<std::uint32_t> found;    // the heads of the blocks it looks up
@@ -586,10 +628,9 @@ struct EventGrouper::Impl {
   // Adds `e` to the list starting at `head` (which may become a new chunk).
   void Append(std::uint32_t& head, const Entry& e) {
     if (head == kNone || slots[head].b == slots[head].c) {
-      const std::uint32_t cap = head == kNone ? 3 : std::min<std::uint32_t>(63, 2 * slots[head].c + 1);
-      const auto at = static_cast<std::uint32_t>(slots.size());
-      slots.push_back({head, 0, cap, 0});
-      slots.resize(slots.size() + cap);
+      const std::uint32_t cap = head == kNone ? 1 : std::min<std::uint32_t>(63, 2 * slots[head].c + 1);
+      const auto at = static_cast<std::uint32_t>(slots.AppendRun(1 + cap));
+      slots[at] = Slot{head, 0, cap, 0};
       head = at;
     }
     Slot& h = slots[head];
@@ -1012,10 +1053,10 @@ std::vector<std::string> EventGrouper::MentionsOf(absl::string_view event_id) co
   if (root == Impl::kNone) return out;
   auto it = s.groups.find(root);
   if (it == s.groups.end()) {
-    out.push_back(s.ids[root]);
+    out.emplace_back(s.ids[root]);
     return out;
   }
-  for (std::uint32_t m : it->second.members) out.push_back(s.ids[m]);
+  for (std::uint32_t m : it->second.members) out.emplace_back(s.ids[m]);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -1032,6 +1073,48 @@ std::vector<std::string> EventGrouper::EventIds() const {
   for (const auto& [key, root] : impl_->root_of_key) out.push_back(impl_->IdOf(root));
   std::sort(out.begin(), out.end());
   return out;
+}
+
+namespace {
+// A flat hash container's slots and control bytes.
+template <typename Table>
+std::size_t TableBytes(const Table& t) {
+  return t.capacity() * (sizeof(typename Table::slot_type) + 1);
+}
+template <typename T>
+std::size_t VectorBytes(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+// Heap bytes of a string beyond the std::string itself (none when short).
+std::size_t StringHeap(const std::string& s) {
+  return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+}  // namespace
+
+std::size_t Interner::MemoryBytes() const {
+  std::size_t bytes = TableBytes(ids_);
+  for (const auto& [s, id] : ids_) bytes += StringHeap(s);
+  return bytes;
+}
+
+std::size_t EventGrouper::MemoryBytes() const {
+  const Impl& s = *impl_;
+  std::size_t bytes = s.interner.MemoryBytes() + s.recs.bytes() + s.parents.bytes() +
+                      s.stamp.bytes() + s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
+                      TableBytes(s.stand_in_of) + TableBytes(s.index_of) +
+                      TableBytes(s.groups) + TableBytes(s.root_of_key) +
+                      TableBytes(s.series_of) + VectorBytes(s.series) + s.slots.bytes();
+  for (const auto& [root, g] : s.groups) {
+    bytes += VectorBytes(g.members) + VectorBytes(g.counted) + VectorBytes(g.independent);
+    if (g.indexes != nullptr) {
+      const Impl::Indexes& x = *g.indexes;
+      bytes += sizeof(x) + TableBytes(x.articles) + TableBytes(x.outlets) +
+               TableBytes(x.independent) + TableBytes(x.bands);
+      for (const auto& [band, members] : x.bands) bytes += VectorBytes(members);
+    }
+  }
+  for (const Impl::Series& series : s.series) bytes += VectorBytes(series.blocks);
+  return bytes;
 }
 
 std::size_t EventGrouper::mention_count() const { return impl_->recs.size(); }

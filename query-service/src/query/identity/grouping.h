@@ -226,6 +226,10 @@ class EventGrouper {
 
   std::size_t mention_count() const;
   std::size_t event_count() const;
+  // Bytes held by the grouper's own tables, from their capacities (heap
+  // bookkeeping not included), for statistics. Walks every event, so it
+  // costs about as much as one pass over the groups.
+  std::size_t MemoryBytes() const;
 
  private:
   struct Impl;

@@ -907,8 +907,12 @@ Stats EventStore::GetStats() const {
 }
 
 MemoryUsage EventStore::GetMemoryUsage() const {
-  absl::ReaderMutexLock lock(&mu_);
   MemoryUsage m;
+  {
+    absl::MutexLock write_lock(&write_mu_);
+    m.grouper = static_cast<std::int64_t>(grouper_.MemoryBytes());
+  }
+  absl::ReaderMutexLock lock(&mu_);
   m.event_columns = static_cast<std::int64_t>(events_.bytes());
   auto postings = [](const internal::Postings& p) {
     return static_cast<std::int64_t>(p.capacity() * sizeof(std::uint32_t));

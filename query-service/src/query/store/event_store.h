@@ -185,7 +185,9 @@ class EventStore {
 
   Stats GetStats() const ABSL_LOCKS_EXCLUDED(mu_);
 
-  MemoryUsage GetMemoryUsage() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Bytes held, by part, for statistics and benchmarks; waits for a
+  // running append (it reads the grouper's tables).
+  MemoryUsage GetMemoryUsage() const ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
 
   // The revision of the last stored event (0 when empty).
   std::int64_t revision() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -299,7 +301,7 @@ class EventStore {
   const absl::Time started_at_;
 
   // Serialises appends, from preparation through subscriber delivery.
-  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_, subs_mu_);
+  mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_, subs_mu_);
   mutable absl::Mutex mu_;
 
   internal::StringPool pool_ ABSL_GUARDED_BY(mu_);

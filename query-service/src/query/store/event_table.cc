@@ -104,24 +104,6 @@ enum Flags : std::uint8_t {
 
 }  // namespace
 
-absl::string_view ByteArena::Append(absl::string_view bytes) {
-  if (bytes.size() > kBlock / 4) {
-    large_.push_back(std::make_unique<char[]>(bytes.size()));
-    std::memcpy(large_.back().get(), bytes.data(), bytes.size());
-    allocated_ += bytes.size();
-    return {large_.back().get(), bytes.size()};
-  }
-  if (used_ + bytes.size() > kBlock) {
-    blocks_.push_back(std::make_unique<char[]>(kBlock));
-    used_ = 0;
-    allocated_ += kBlock;
-  }
-  char* p = blocks_.back().get() + used_;
-  std::memcpy(p, bytes.data(), bytes.size());
-  used_ += bytes.size();
-  return {p, bytes.size()};
-}
-
 std::uint32_t EventTable::Append(const EventRec& r) {
   const auto idx = static_cast<std::uint32_t>(size());
   Writer w(scratch_);

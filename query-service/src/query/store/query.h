@@ -217,6 +217,7 @@ struct MemoryUsage {
   std::int64_t postings = 0;       // per-value event lists
   std::int64_t other = 0;          // articles, quotes, entities, places, pool
   std::int64_t identity = 0;       // the store's record of event identity
+  std::int64_t grouper = 0;        // the grouper's own tables (see EventGrouper)
 };
 
 struct Stats {

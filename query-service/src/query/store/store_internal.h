@@ -25,6 +25,8 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "query/common/byte_arena.h"
+#include "query/common/column.h"
 #include "query/store/model.h"
 
 namespace newsevents::query::store::internal {
@@ -160,47 +162,11 @@ struct EventRec {
   std::int64_t time_key = 0;
 };
 
-// A growable array whose elements never move: appends add fixed-size
-// chunks, so a long array never needs one long copy.
+// Hot columns: see query/common/column.h.
 template <typename T>
-class Column {
- public:
-  static constexpr int kShift = 14;
-  static constexpr std::size_t kChunk = std::size_t{1} << kShift;
+using Column = ::newsevents::query::Column<T>;
 
-  void push_back(const T& v) {
-    if ((size_ & (kChunk - 1)) == 0) {
-      chunks_.push_back(std::make_unique<T[]>(kChunk));
-    }
-    chunks_.back()[size_ & (kChunk - 1)] = v;
-    ++size_;
-  }
-  const T& operator[](std::size_t i) const {
-    return chunks_[i >> kShift][i & (kChunk - 1)];
-  }
-  T& at(std::size_t i) { return chunks_[i >> kShift][i & (kChunk - 1)]; }
-  std::size_t size() const { return size_; }
-  std::size_t bytes() const { return chunks_.size() * kChunk * sizeof(T); }
-
- private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
-  std::size_t size_ = 0;
-};
-
-// Append-only bytes in large blocks; returned views stay valid for the
-// arena's life.
-class ByteArena {
- public:
-  absl::string_view Append(absl::string_view bytes);
-  std::size_t bytes() const { return allocated_; }
-
- private:
-  static constexpr std::size_t kBlock = std::size_t{1} << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::vector<std::unique_ptr<char[]>> large_;  // one blob each
-  std::size_t used_ = kBlock;  // in the last block
-  std::size_t allocated_ = 0;
-};
+using ::newsevents::query::ByteArena;  // see query/common/byte_arena.h
 
 // A figure's numbers, kept unpacked for aggregation.
 struct FigureNumbers {
