@@ -673,3 +673,37 @@ TEST(EventGrouper, IndexSummariesNeverDropACompatiblePair) {
 
 }  // namespace
 }  // namespace newsevents::query::identity
+
+namespace newsevents::query::identity {
+namespace {
+
+// Mention ids of any length (short, 15-16 bytes, and over 127 bytes, whose
+// stored length takes two bytes) come back exactly, and a repeated id
+// leaves the grouper as it was.
+TEST(EventGrouper, KeepsIdsOfAnyLength) {
+  EventGrouper g;
+  std::vector<std::string> ids;
+  for (std::size_t len : {1u, 15u, 16u, 127u, 128u, 300u, 20000u}) {
+    ids.push_back(std::string(len - 1, 'm') + static_cast<char>('a' + ids.size()));
+  }
+  Mention m = OneHappening()[0];
+  std::string event_id;
+  for (const std::string& id : ids) {
+    m.mention_id = id;
+    m.article_id = absl::StrCat("art_", id.size());
+    const AddResult r = g.Add(m);
+    ASSERT_NE(r.change, Change::kUnchanged) << id.size();
+    event_id = r.event_id;
+    EXPECT_EQ(g.Add(m).change, Change::kUnchanged) << id.size();
+  }
+  EXPECT_EQ(g.mention_count(), ids.size());
+  std::vector<std::string> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(g.MentionsOf(event_id), sorted);
+  EXPECT_EQ(event_id, EventIdFor(sorted.front()));
+  for (const std::string& id : ids) EXPECT_EQ(g.EventOf(id), event_id) << id.size();
+  EXPECT_GT(g.MemoryBytes(), 20000u);
+}
+
+}  // namespace
+}  // namespace newsevents::query::identity
