@@ -134,17 +134,10 @@ class IdTable {
   std::string scratch_;
 };
 
-// A mention in the compact form the grouper keeps and compares.
+// A mention in the compact form the grouper keeps and compares. Laid out
+// without padding (96 bytes): wider fields first, the flags last.
 struct Rec {
-  // Hot: what the candidate check reads.
   std::int32_t type = 0;
-  std::uint8_t modality = 0;
-  std::uint8_t level = 0;
-  bool has_coordinates = false;
-  bool timed = false;
-  // Corroboration: the text is a near-copy of an earlier member of its
-  // event from another outlet (kept by the event's counting).
-  bool copy = false;
   std::uint32_t mode = 0;
   // Fixed 64-bit hash of the article id (0 = none), compared for equality
   // only: a false match needs a 64-bit collision between two article ids.
@@ -153,18 +146,25 @@ struct Rec {
   std::uint32_t admin1 = 0;
   std::uint32_t country = 0;
   float latitude = 0, longitude = 0;
+  std::uint32_t outlet = 0;  // corroboration only
   std::int64_t start = kOpenStart, end = kOpenEnd;
+  std::uint64_t fingerprint = 0;  // corroboration only
+  std::int64_t seen = 0;          // corroboration only
   // Participants: actors then recipients, each run sorted and unique; inline
   // when there are at most kInline of them, else in the shared pool at `off`.
   std::uint32_t off = 0;
   std::uint16_t n_actors = 0, n_recipients = 0;
   static constexpr int kInline = 3;
   std::uint32_t inline_ids[kInline] = {0, 0, 0};
-  // Cold: corroboration only.
-  std::uint32_t outlet = 0;
-  std::uint64_t fingerprint = 0;
-  std::int64_t seen = 0;
+  std::uint8_t modality = 0;
+  std::uint8_t level = 0;
+  bool has_coordinates : 1 = false;
+  bool timed : 1 = false;
+  // Corroboration: the text is a near-copy of an earlier member of its
+  // event from another outlet (kept by the event's counting).
+  bool copy : 1 = false;
 };
+static_assert(sizeof(Rec) == 96);
 
 // Appends the sorted, unique interned ids to `pool`; returns how many.
 std::uint16_t InternSet(Interner& in, const std::vector<std::string>& ids,
@@ -531,7 +531,10 @@ struct EventGrouper::Impl {
   // for them in the blocks (see SameFields). A mention of the stand-in's own
   // article is judged against the stand-in by the same-article rule, so a
   // copy from another article is kept too (`alt`) to answer for the rest.
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> stand_in_of;  // fields hash
+  // Keyed by 32 bits of the fields hash (8-byte slots instead of 16): two
+  // field sets that share them leave the later one without a stand-in, so
+  // it is indexed itself, as it would be without this table.
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> stand_in_of;
   Column<std::uint32_t> alt;  // per mention; kNone = none
   std::vector<std::uint32_t> pool;  // participants of every mention
   IdTable ids;  // mention ids, by index
@@ -908,7 +911,8 @@ AddResult EventGrouper::Add(const Mention& mention) {
   s.scratch.clear();
   ++s.epoch;
   const Probe probe = ProbeOf(rec, s.pool.data(), s.options.time_tolerance_micros);
-  const std::uint64_t fields = FieldsHash(rec, s.pool.data());
+  const std::uint64_t fields_hash = FieldsHash(rec, s.pool.data());
+  const auto fields = static_cast<std::uint32_t>(fields_hash ^ (fields_hash >> 32));
   s.stand_in_of.prefetch(fields);
   std::vector<std::uint32_t>& found = s.found;
   found.clear();

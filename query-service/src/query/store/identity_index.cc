@@ -8,6 +8,11 @@
 
 namespace newsevents::query::store::internal {
 
+const Postings& GroupRec::members() const {
+  static const Postings* const kNoMembers = new Postings();
+  return shared ? *shared : *kNoMembers;
+}
+
 std::uint32_t IdentityIndex::GroupOfKey(std::uint64_t key) const {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return kNone;
@@ -58,27 +63,27 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result,
     if (groups_[g].size() > groups_[survivor].size()) survivor = g;
   }
   GroupRec& s = groups_[survivor];
-  if (s.members.empty()) s.members.push_back(s.first);
+  if (!s.shared) s.shared = std::make_unique<Postings>(1, s.first);
   for (std::uint32_t g : joined) {
     if (g == survivor) continue;
     GroupRec& other = groups_[g];
-    Postings moved = other.members.empty() ? Postings{other.first} : std::move(other.members);
+    Postings moved = other.shared ? std::move(*other.shared) : Postings{other.first};
+    other.shared.reset();
     for (std::uint32_t m : moved) group_of_.at(m) = survivor;
     Postings merged;
-    merged.reserve(s.members.size() + moved.size());
-    std::merge(s.members.begin(), s.members.end(), moved.begin(), moved.end(),
+    merged.reserve(s.shared->size() + moved.size());
+    std::merge(s.shared->begin(), s.shared->end(), moved.begin(), moved.end(),
                std::back_inserter(merged));
-    s.members = std::move(merged);
+    *s.shared = std::move(merged);
     // Of two events' first mentions, the later is no longer first.
     first_.at(std::max(s.first, other.first)) = 0;
     s.first = std::min(s.first, other.first);
     s.last = std::max(s.last, other.last);
     s.figure_kinds |= other.figure_kinds;
-    other.members = Postings();
     other.forward = survivor;
     --live_;
   }
-  s.members.push_back(idx);  // the largest index so far
+  s.shared->push_back(idx);  // the largest index so far
   s.last = idx;
   s.figure_kinds |= figure_kinds;
   s.key = key;
@@ -115,7 +120,9 @@ std::size_t IdentityIndex::MemoryBytes() const {
                       groups_.capacity() * sizeof(GroupRec) +
                       by_key_.capacity() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 1) +
                       retired_.capacity() * (sizeof(std::uint32_t) + sizeof(std::vector<std::uint64_t>) + 1);
-  for (const GroupRec& g : groups_) bytes += g.members.capacity() * sizeof(std::uint32_t);
+  for (const GroupRec& g : groups_) {
+    if (g.shared) bytes += sizeof(Postings) + g.shared->capacity() * sizeof(std::uint32_t);
+  }
   for (const auto& [idx, keys] : retired_) bytes += keys.capacity() * sizeof(std::uint64_t);
   return bytes;
 }
