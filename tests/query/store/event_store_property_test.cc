@@ -203,7 +203,18 @@ INSTANTIATE_TEST_SUITE_P(
                     .actor_ids = {"actor:0", "actor:5"},
                     .modalities = {Modality::kDenied, Modality::kAsserted}},
         EventFilter{.modalities = {Modality::kFuture, Modality::kHypothetical,
-                                   Modality::kNegated}}));
+                                   Modality::kNegated}},
+        // Two fields where either one's lists may drive the read (the
+        // other must still be checked on every candidate).
+        EventFilter{.types = {EventType::kAssault, EventType::kProtest, EventType::kOutcome},
+                    .actor_ids = {"actor:3"}},
+        EventFilter{.types = {EventType::kAssault}, .actor_ids = {"actor:3", "actor:4"}},
+        EventFilter{.entity_ids = {"actor:4", "actor:5"}, .actor_ids = {"actor:3"}},
+        EventFilter{.entity_ids = {"actor:1"}, .countries = {"UKR"}},
+        EventFilter{.actor_ids = {"actor:6"}, .place_ids = {"iso:RUS-1", "gn:2"}},
+        EventFilter{.types = {EventType::kAssault, EventType::kProtest},
+                    .countries = {"PRK"},
+                    .start_time = Day(2024, 2, 1), .end_time = Day(2024, 9, 1)}));
 
 }  // namespace
 }  // namespace newsevents::query::store

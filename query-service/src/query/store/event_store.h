@@ -258,7 +258,10 @@ class EventStore {
 
   CompiledFilter Compile(const EventFilter& filter) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  bool Matches(const CompiledFilter& f, std::uint32_t idx) const
+  // Whether event idx passes `f`, leaving out the fields in `implied`
+  // (FilterField bits) that the caller knows it satisfies: pass
+  // CandidateSource::implied for a candidate taken from that source.
+  bool Matches(const CompiledFilter& f, std::uint32_t idx, std::uint32_t implied = 0) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Ascending indexes in [begin, end) matching `f`, at most `limit` of them;
   // *scanned_to = the index after the last one examined.

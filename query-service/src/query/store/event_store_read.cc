@@ -141,18 +141,26 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
   return f;
 }
 
-bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
+bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx,
+                         std::uint32_t implied) const {
+  using internal::FilterField;
   const internal::EventTable& t = events_;
   if (f.never) return false;
-  if (f.type_mask != 0 &&
+  auto checks = [implied](FilterField field) { return (implied & field) == 0; };
+  if (f.type_mask != 0 && checks(internal::kByType) &&
       (f.type_mask & (1u << static_cast<int>(t.type(idx)))) == 0) {
     return false;
   }
-  if ((f.modality_mask & (1u << static_cast<int>(t.modality(idx)))) == 0) {
+  if (checks(internal::kByModality) &&
+      (f.modality_mask & (1u << static_cast<int>(t.modality(idx)))) == 0) {
     return false;
   }
-  if (f.modes && !Contains(f.modes, t.mode(idx))) return false;
-  if (f.any_entities || f.named || f.actors || f.recipients) {
+  if (f.modes && checks(internal::kByMode) && !Contains(f.modes, t.mode(idx))) return false;
+  const bool any_entities = f.any_entities && checks(internal::kByAnyEntity);
+  const bool named = f.named && checks(internal::kByName);
+  const bool actors = f.actors && checks(internal::kByActor);
+  const bool recipients = f.recipients && checks(internal::kByRecipient);
+  if (any_entities || named || actors || recipients) {
     const std::uint32_t begin = t.mentions_begin(idx);
     const std::uint32_t end = t.mentions_end(idx);
     const std::uint32_t actors_end = begin + t.n_actors(idx);
@@ -164,25 +172,31 @@ bool EventStore::Matches(const CompiledFilter& f, std::uint32_t idx) const {
       }
       return false;
     };
-    if (f.any_entities && !any_in(*f.any_entities, begin, end)) return false;
-    if (f.named && !any_in(*f.named, begin, end)) return false;
-    if (f.actors && !any_in(*f.actors, begin, actors_end)) return false;
-    if (f.recipients && !any_in(*f.recipients, actors_end, end)) return false;
+    if (any_entities && !any_in(*f.any_entities, begin, end)) return false;
+    if (named && !any_in(*f.named, begin, end)) return false;
+    if (actors && !any_in(*f.actors, begin, actors_end)) return false;
+    if (recipients && !any_in(*f.recipients, actors_end, end)) return false;
   }
-  if (f.sources &&
+  if (f.sources && checks(internal::kBySource) &&
       (t.source(idx) == kNone || !Contains(f.sources, t.source(idx)))) {
     return false;
   }
-  if (f.articles && !Contains(f.articles, t.article(idx))) return false;
-  if (f.groups && !Contains(f.groups, identity_.GroupOf(idx))) return false;
-  if (f.countries || f.place_keys) {
+  if (f.articles && checks(internal::kByArticle) && !Contains(f.articles, t.article(idx))) {
+    return false;
+  }
+  if (f.groups && checks(internal::kByGroup) && !Contains(f.groups, identity_.GroupOf(idx))) {
+    return false;
+  }
+  const bool countries = f.countries && checks(internal::kByCountry);
+  const bool place_keys = f.place_keys && checks(internal::kByPlaceKey);
+  if (countries || place_keys) {
     const std::uint32_t place = t.place(idx);
     if (place == kNone) return false;
     const internal::PlaceRec& p = places_[place];
-    if (f.countries && (p.country.empty() || !Contains(f.countries, p.country_code))) {
+    if (countries && (p.country.empty() || !Contains(f.countries, p.country_code))) {
       return false;
     }
-    if (f.place_keys) {
+    if (place_keys) {
       bool found = false;
       for (std::uint32_t key : p.keys) {
         if (key != kNone && f.place_keys->contains(key)) found = true;
@@ -204,12 +218,13 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
   // checks every field on its candidates.
   internal::CandidateSource src;
   std::size_t best_size = std::numeric_limits<std::size_t>::max();
-  auto offer = [&](std::vector<const Postings*> lists) {
+  auto offer = [&](std::vector<const Postings*> lists, internal::FilterField field) {
     std::size_t size = 0;
     for (const Postings* p : lists) size += p->size();
     if (size < best_size) {
       best_size = size;
       src.lists = std::move(lists);
+      src.implied = field;
     }
   };
   auto bits = [&](std::uint32_t mask, const auto& by) {
@@ -234,16 +249,20 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     for (std::uint32_t e : ids) lists.push_back(&(entities_[e].*member));
     return lists;
   };
-  if (f.type_mask != 0) offer(bits(f.type_mask, by_type_));
-  offer(bits(f.modality_mask, by_modality_));
-  if (f.modes) offer(keyed(*f.modes, by_mode_));
-  if (f.countries) offer(keyed(*f.countries, by_country_));
-  if (f.place_keys) offer(keyed(*f.place_keys, by_place_key_));
-  if (f.any_entities) offer(entity_lists(*f.any_entities, &EntityRec::any));
-  if (f.named) offer(entity_lists(*f.named, &EntityRec::any));
-  if (f.actors) offer(entity_lists(*f.actors, &EntityRec::actor));
-  if (f.recipients) offer(entity_lists(*f.recipients, &EntityRec::recipient));
-  if (f.sources) offer(entity_lists(*f.sources, &EntityRec::source));
+  if (f.type_mask != 0) offer(bits(f.type_mask, by_type_), internal::kByType);
+  offer(bits(f.modality_mask, by_modality_), internal::kByModality);
+  if (f.modes) offer(keyed(*f.modes, by_mode_), internal::kByMode);
+  if (f.countries) offer(keyed(*f.countries, by_country_), internal::kByCountry);
+  if (f.place_keys) offer(keyed(*f.place_keys, by_place_key_), internal::kByPlaceKey);
+  if (f.any_entities) {
+    offer(entity_lists(*f.any_entities, &EntityRec::any), internal::kByAnyEntity);
+  }
+  if (f.named) offer(entity_lists(*f.named, &EntityRec::any), internal::kByName);
+  if (f.actors) offer(entity_lists(*f.actors, &EntityRec::actor), internal::kByActor);
+  if (f.recipients) {
+    offer(entity_lists(*f.recipients, &EntityRec::recipient), internal::kByRecipient);
+  }
+  if (f.sources) offer(entity_lists(*f.sources, &EntityRec::source), internal::kBySource);
   if (f.articles) {
     std::deque<Postings> owned;  // articles are index ranges
     std::vector<const Postings*> lists;
@@ -256,15 +275,16 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
       lists.push_back(&p);
     }
     const std::size_t before = best_size;
-    offer(std::move(lists));
+    offer(std::move(lists), internal::kByArticle);
     if (best_size != before) src.owned = std::move(owned);  // deque moves keep addresses
   }
-  if (f.groups) offer({&f.group_members});
+  if (f.groups) offer({&f.group_members}, internal::kByGroup);
   // Scanning the columns beats merging postings lists that cover a good
   // part of the range (the default modality filter alone covers most).
   if (best_size >= range / 4) {
     src.lists.clear();
     src.owned.clear();
+    src.implied = 0;
     src.size = events_.size();
   } else {
     src.scan = false;
@@ -328,7 +348,7 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
   if (f.never || begin >= end || limit == 0) return out;
   const internal::CandidateSource source = PickSource(f, end - begin);
   ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!Matches(f, idx)) return false;
+    if (!Matches(f, idx, source.implied)) return false;
     out.push_back(idx);
     if (out.size() >= limit) {
       *scanned_to = idx + 1;
@@ -410,7 +430,7 @@ std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
       } else if (*b < *a) {
         b = Gallop(b, l->end(), *a);
       } else {
-        if (Matches(f, *a)) {
+        if (Matches(f, *a, source.implied)) {  // *a is in one of the lists
           lead = *a;
           break;
         }
@@ -484,8 +504,9 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   const bool corroborated = (query.min_articles > 1 || query.min_independent_outlets > 0) &&
                             group_mentions_;
   absl::flat_hash_map<std::uint32_t, std::uint32_t> leads;
+  // Every candidate comes from `source`.
   auto accept = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!Matches(f, idx)) return false;
+    if (!Matches(f, idx, source.implied)) return false;
     if (corroborated) {
       const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
       if (g.articles < query.min_articles ||

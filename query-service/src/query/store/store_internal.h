@@ -330,11 +330,29 @@ struct CompiledFilter {
   std::int64_t hi = kPlusInf;
 };
 
+// A filter's fields, as bits (see CandidateSource::implied).
+enum FilterField : std::uint32_t {
+  kByType = 1u << 0,
+  kByModality = 1u << 1,
+  kByMode = 1u << 2,
+  kByCountry = 1u << 3,
+  kByPlaceKey = 1u << 4,
+  kByAnyEntity = 1u << 5,
+  kByName = 1u << 6,
+  kByActor = 1u << 7,
+  kByRecipient = 1u << 8,
+  kBySource = 1u << 9,
+  kByArticle = 1u << 10,
+  kByGroup = 1u << 11,
+};
+
 // Where a filtered read takes its candidate events from: every index of a
 // range (a scan), or the union of some postings lists. Either way each
-// candidate is then checked against the whole filter.
+// candidate is then checked against the filter, except for the field whose
+// lists these are (`implied`): every candidate satisfies it already.
 struct CandidateSource {
   bool scan = true;
+  std::uint32_t implied = 0;  // FilterField bits; 0 for a scan
   std::vector<const Postings*> lists;
   std::deque<Postings> owned;  // lists built for the query; deque: stable
   // Candidates over the whole table (with repeats across lists): an upper
