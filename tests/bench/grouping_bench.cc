@@ -89,11 +89,13 @@ std::vector<Mention> Generate(int n) {
 void BM_Insert(benchmark::State& state) {
   const std::vector<Mention> mentions = Generate(static_cast<int>(state.range(0)));
   std::size_t events = 0, largest = 0;
+  std::uint64_t postings_read = 0;
   for (auto _ : state) {
     EventGrouper g;
     for (const Mention& m : mentions) benchmark::DoNotOptimize(g.Add(m));
     state.PauseTiming();
     events = g.event_count();
+    postings_read = g.PostingsRead();
     for (const std::string& id : g.EventIds()) largest = std::max(largest, g.MentionsOf(id).size());
     state.ResumeTiming();
   }
@@ -103,6 +105,8 @@ void BM_Insert(benchmark::State& state) {
       benchmark::Counter::kIsRate);
   state.counters["events"] = static_cast<double>(events);
   state.counters["largest_event"] = static_cast<double>(largest);
+  state.counters["postings_read_per_mention"] =
+      static_cast<double>(postings_read) / static_cast<double>(mentions.size());
 }
 BENCHMARK(BM_Insert)->Arg(100000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
 

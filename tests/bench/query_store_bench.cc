@@ -313,6 +313,9 @@ void Fill(benchmark::State& state, bool group) {
   state.counters["events"] = static_cast<double>(b.events);
   state.counters["identity_per_event"] = static_cast<double>(b.usage.identity) / n;
   state.counters["grouper_per_event"] = static_cast<double>(b.usage.grouper) / n;
+  // Block postings the grouper read per mention (each event is a mention).
+  state.counters["postings_read_per_mention"] =
+      static_cast<double>(b.store->GrouperPostingsRead()) / n;
   state.counters["text_per_event"] = static_cast<double>(b.text_bytes) / n;
   state.counters["mentions_per_event_group"] =
       n / static_cast<double>(std::max<std::int64_t>(1, b.store->GetStats().grouped_events));

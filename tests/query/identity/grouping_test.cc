@@ -705,5 +705,27 @@ TEST(EventGrouper, KeepsIdsOfAnyLength) {
   EXPECT_GT(g.MemoryBytes(), 20000u);
 }
 
+TEST(EventGrouper, CountsThePostingsItsLookupsRead) {
+  EventGrouper g;
+  g.Add(Report("m1", "reuters.com", "Ukrainian forces attacked Kursk on Tuesday."));
+  EXPECT_EQ(g.PostingsRead(), 0u);  // nothing indexed yet
+  // The same participants a year later: their blocks for that day are empty.
+  Mention later = Report("m2", "bbc.co.uk", "Ukrainian forces attacked Kursk again.");
+  later.when = OnDay(2025, 8, 6);
+  g.Add(later);
+  EXPECT_EQ(g.PostingsRead(), 0u);
+  // Other participants on the same day: other series.
+  Mention other = Report("m3", "tass.ru", "Rebels attacked a convoy.");
+  other.actors = {"armed:rebels"};
+  other.recipients = {"country:MLI"};
+  g.Add(other);
+  EXPECT_EQ(g.PostingsRead(), 0u);
+  // The same day and participants: m1 is read once in each of its two
+  // participants' series (actor and recipient).
+  g.Add(Report("m4", "aljazeera.com", "Ukraine's army struck near Kursk."));
+  EXPECT_EQ(g.PostingsRead(), 2u);
+  EXPECT_EQ(g.event_count(), 3u);
+}
+
 }  // namespace
 }  // namespace newsevents::query::identity

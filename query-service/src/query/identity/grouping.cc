@@ -621,6 +621,7 @@ struct EventGrouper::Impl {
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
   std::vector<std::uint32_t> found;    // the heads of the blocks it looks up
+  std::uint64_t postings_read = 0;     // by every lookup so far
   // The series of its participants, in ForEachParticipant order, as Lookup
   // found them (kNone = none yet): Index reuses them instead of probing again.
   std::vector<std::uint32_t> series_hit;
@@ -929,6 +930,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
         __builtin_prefetch(&s.slots[chunk->a]);
         found[kept++] = chunk->a;
       }
+      s.postings_read += chunk->b;
       for (std::uint32_t i = 1; i <= chunk->b; ++i) {
         Entry e;
         std::memcpy(&e, &chunk[i], sizeof e);
@@ -1100,6 +1102,8 @@ std::size_t Interner::MemoryBytes() const {
   for (const auto& [s, id] : ids_) bytes += StringHeap(s);
   return bytes;
 }
+
+std::uint64_t EventGrouper::PostingsRead() const { return impl_->postings_read; }
 
 std::size_t EventGrouper::MemoryBytes() const {
   const Impl& s = *impl_;

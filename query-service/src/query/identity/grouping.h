@@ -230,6 +230,9 @@ class EventGrouper {
   // bookkeeping not included), for statistics. Walks every event, so it
   // costs about as much as one pass over the groups.
   std::size_t MemoryBytes() const;
+  // Block postings read by the lookups of every Add so far: the grouper's
+  // main work per mention, for statistics and benchmarks.
+  std::uint64_t PostingsRead() const;
 
  private:
   struct Impl;

@@ -935,6 +935,11 @@ MemoryUsage EventStore::GetMemoryUsage() const {
   return m;
 }
 
+std::uint64_t EventStore::GrouperPostingsRead() const {
+  absl::MutexLock write_lock(&write_mu_);
+  return grouper_.PostingsRead();
+}
+
 std::int64_t EventStore::revision() const {
   absl::ReaderMutexLock lock(&mu_);
   return static_cast<std::int64_t>(events_.size());

@@ -189,6 +189,10 @@ class EventStore {
   // running append (it reads the grouper's tables).
   MemoryUsage GetMemoryUsage() const ABSL_LOCKS_EXCLUDED(write_mu_, mu_);
 
+  // Block postings the grouper has read so far (EventGrouper::PostingsRead),
+  // for benchmarks; 0 without grouping. Waits for a running append.
+  std::uint64_t GrouperPostingsRead() const ABSL_LOCKS_EXCLUDED(write_mu_);
+
   // The revision of the last stored event (0 when empty).
   std::int64_t revision() const ABSL_LOCKS_EXCLUDED(mu_);
 
