@@ -922,6 +922,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   // next chunks prefetched: their cache misses overlap instead of queueing.
   for (std::uint32_t head : found) __builtin_prefetch(&s.slots[head]);
   std::size_t live = found.size();
+  std::uint64_t read = 0;  // postings, added to s.postings_read once
   while (live > 0) {
     std::size_t kept = 0;
     for (std::size_t k = 0; k < live; ++k) {
@@ -930,7 +931,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
         __builtin_prefetch(&s.slots[chunk->a]);
         found[kept++] = chunk->a;
       }
-      s.postings_read += chunk->b;
+      read += chunk->b;
       for (std::uint32_t i = 1; i <= chunk->b; ++i) {
         Entry e;
         std::memcpy(&e, &chunk[i], sizeof e);
@@ -944,6 +945,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
     }
     live = kept;
   }
+  s.postings_read += read;
   for (std::uint32_t c : s.scratch) {
     __builtin_prefetch(&s.parents[c]);
     __builtin_prefetch(&s.recs[c]);
