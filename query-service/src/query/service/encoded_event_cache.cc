@@ -6,14 +6,6 @@
 
 namespace newsevents::query {
 
-void AppendVarint(std::uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
 void AppendLengthDelimited(int field, const std::string& bytes, std::string* out) {
   AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
   AppendVarint(bytes.size(), out);

@@ -53,7 +53,16 @@ class EncodedEventCache {
 };
 
 // Wire-format helpers for messages assembled from encoded parts.
-void AppendVarint(std::uint64_t v, std::string* out);
+inline void AppendVarint(std::uint64_t v, std::string* out) {
+  char buf[10];
+  std::size_t n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, n);
+}
 void AppendLengthDelimited(int field, const std::string& bytes, std::string* out);
 // Appends `identity` as field `field` (a newsevents.v1.EventIdentity) with
 // the same bytes codec::EncodeIdentity and protobuf's serializer give, but

@@ -307,6 +307,9 @@ absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& pag
   // and identity changes as reports arrive.
   const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
   auto out = std::make_unique<std::string>();
+  // Room for a typical encoded event each (a few hundred bytes), so that
+  // most pages are written without the string growing.
+  out->reserve(64 + 384 * page.revisions.size());
   v1::Event event;
   std::string suffix;
   for (std::size_t i = 0; i < page.revisions.size(); ++i) {
