@@ -461,6 +461,60 @@ TEST_F(EventStoreTest, ListEventRevisionsStopsAtItsBudget) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A filter on two selective fields reads one field's postings and checks
+// the other by walking its list alongside (a probe). The candidates the
+// probe turns away count against the budget and toward total_size's basis,
+// as candidates checked one by one do.
+TEST_F(EventStoreTest, ProbedCandidatesCountAgainstTheBudget) {
+  auto events = [](const std::string& prefix, EventType type, const std::string& actor, int n) {
+    std::vector<Event> out = DailyEvents(prefix, 1, n);
+    for (Event& e : out) {
+      e.type = type;
+      e.actors = {Entity{.id = actor, .name = actor, .kind = EntityKind::kGroup}};
+    }
+    return out;
+  };
+  // 10 protests by protesters (the matches), 20 by students, 30 assaults by
+  // protesters and 100 by an army: the 30 protests are the smallest list
+  // (under a quarter of the 160 events), the 40 events of the protesters
+  // the probe.
+  ArticleInfo a;
+  a.id = "art_a";
+  std::vector<Event> all = events("m", EventType::kProtest, "group:protesters", 10);
+  for (auto more : {events("s", EventType::kProtest, "group:students", 20),
+                    events("c", EventType::kAssault, "group:protesters", 30),
+                    events("d", EventType::kAssault, "group:army", 100)}) {
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  ASSERT_TRUE(store_.AppendArticle(a, std::move(all), {}).ok());
+  ListEventsQuery q;
+  q.mentions = true;
+  q.filter.types = {EventType::kProtest};
+  q.filter.actor_ids = {"group:protesters"};
+  q.page_size = 50;
+  auto full = store_.ListEventRevisions(q);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_FALSE(full->over_budget);
+  EXPECT_EQ(full->revisions.size(), 10u);
+  EXPECT_EQ(full->total_size, 10);
+  auto page = store_.ListEvents(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  for (const Event& e : page->events) EXPECT_EQ(e.id.substr(0, 1), "m") << e.id;
+
+  // 10 candidates checked and 20 turned away: 30 in all.
+  for (std::size_t budget : {std::size_t{10}, std::size_t{29}}) {
+    auto cut = store_.ListEventRevisions(q, budget);
+    ASSERT_TRUE(cut.ok()) << cut.status();
+    EXPECT_TRUE(cut->over_budget) << budget;
+    EXPECT_TRUE(cut->revisions.empty()) << budget;
+  }
+  auto within = store_.ListEventRevisions(q, 30);
+  ASSERT_TRUE(within.ok()) << within.status();
+  EXPECT_FALSE(within->over_budget);
+  EXPECT_EQ(within->revisions, full->revisions);
+  EXPECT_EQ(within->total_size, 10);
+}
+
 TEST_F(EventStoreTest, PagesStayGapFreeWhileEventsArrive) {
   ArticleInfo a;
   a.id = "art_a";

@@ -281,11 +281,14 @@ class EventStore {
   internal::CandidateSource PickSource(const CompiledFilter& f,
                                        std::uint32_t range) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Calls fn(idx) for the candidates of `source` in [begin, end), ascending
-  // and each once, until fn returns true; returns whether it did.
+  // Calls fn(idx) for the candidates of `source` in [begin, end) that are
+  // in all of its probes, ascending and each once, until fn returns true;
+  // returns whether it did. Adds the candidates the probes turned away to
+  // *rejected when given.
   bool ForEachCandidate(const internal::CandidateSource& source,
                         std::uint32_t begin, std::uint32_t end,
-                        absl::FunctionRef<bool(std::uint32_t)> fn) const
+                        absl::FunctionRef<bool(std::uint32_t)> fn,
+                        std::size_t* rejected = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Entity EntityOut(const internal::MentionRec& m) const

@@ -1,6 +1,7 @@
 // Filtered reads: compiling filters, choosing a postings list to drive the
 // scan, ordered pages of events and quotes, entity search.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -218,9 +219,14 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
   // checks every field on its candidates.
   internal::CandidateSource src;
   std::size_t best_size = std::numeric_limits<std::size_t>::max();
+  // Fields that offered a single list: the probes' candidates.
+  std::vector<std::pair<const Postings*, internal::FilterField>> singles;
   auto offer = [&](std::vector<const Postings*> lists, internal::FilterField field) {
     std::size_t size = 0;
     for (const Postings* p : lists) size += p->size();
+    if (lists.size() == 1 && field != internal::kByArticle) {  // article lists are temporary
+      singles.emplace_back(lists[0], field);
+    }
     if (size < best_size) {
       best_size = size;
       src.lists = std::move(lists);
@@ -289,13 +295,46 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
   } else {
     src.scan = false;
     src.size = best_size;
+    std::sort(singles.begin(), singles.end(),
+              [](const auto& a, const auto& b) { return a.first->size() < b.first->size(); });
+    // A probe pays where Matches() would probe a hash set (entities, modes,
+    // places, sources), not a bit mask on a column (type, modality), and
+    // while its list is not so much longer than the candidates' that
+    // galloping through it costs more than that lookup.
+    constexpr std::uint32_t kMaskFields = internal::kByType | internal::kByModality;
+    constexpr std::size_t kMaxProbeRatio = 16;
+    for (const auto& [list, field] : singles) {
+      if (field == src.implied || (src.probed & field) != 0 || (field & kMaskFields) != 0 ||
+          list->size() > kMaxProbeRatio * std::max<std::size_t>(best_size, 1)) {
+        continue;
+      }
+      if (src.probes.size() == internal::CandidateSource::kMaxProbes) break;
+      src.probes.push_back(list);
+      src.probed |= field;
+    }
   }
   return src;
 }
 
+namespace {
+// The first element of the ascending [first, last) that is `value` or more:
+// galloping from `first`, so a near answer costs a few steps.
+Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
+                                std::uint32_t value) {
+  std::ptrdiff_t step = 1;
+  auto low = first;
+  while (last - low > step && low[step] < value) {
+    low += step;
+    step *= 2;
+  }
+  return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
+}
+}  // namespace
+
 bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
                                   std::uint32_t begin, std::uint32_t end,
-                                  absl::FunctionRef<bool(std::uint32_t)> fn) const {
+                                  absl::FunctionRef<bool(std::uint32_t)> fn,
+                                  std::size_t* rejected) const {
   if (begin >= end) return false;
   if (source.scan) {
     for (std::uint32_t idx = begin; idx < end; ++idx) {
@@ -303,13 +342,53 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     }
     return false;
   }
+  // Each probe's part in [begin, end), consumed as the ascending candidates
+  // pass.
+  std::array<std::pair<Postings::const_iterator, Postings::const_iterator>,
+             internal::CandidateSource::kMaxProbes>
+      probes;
+  const std::size_t n_probes = source.probes.size();
+  for (std::size_t i = 0; i < n_probes; ++i) {
+    const Postings& p = *source.probes[i];
+    auto first = std::lower_bound(p.begin(), p.end(), begin);
+    probes[i] = {first, std::lower_bound(first, p.end(), end)};
+    if (first == probes[i].second) {  // every candidate is turned away
+      if (rejected != nullptr) {
+        for (const Postings* l : source.lists) {
+          *rejected += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), end) -
+                                                std::lower_bound(l->begin(), l->end(), begin));
+        }
+      }
+      return false;
+    }
+  }
+  std::size_t turned_away = 0;
+  auto pass = [&](std::uint32_t idx) {
+    for (std::size_t i = 0; i < n_probes; ++i) {
+      auto& [at, last] = probes[i];
+      at = Gallop(at, last, idx);
+      if (at == last || *at != idx) {
+        ++turned_away;
+        return false;
+      }
+    }
+    return true;
+  };
+  auto call = [&](std::uint32_t idx) {
+    if (rejected != nullptr) {
+      *rejected += turned_away;
+      turned_away = 0;
+    }
+    return fn(idx);
+  };
   if (source.lists.size() == 1) {
     const Postings& p = *source.lists[0];
     auto first = std::lower_bound(p.begin(), p.end(), begin);
     auto last = std::lower_bound(first, p.end(), end);
     for (auto it = first; it != last; ++it) {
-      if (fn(*it)) return true;
+      if (pass(*it) && call(*it)) return true;
     }
+    if (rejected != nullptr) *rejected += turned_away;
     return false;
   }
   // The union of several lists, in order and lazily (the caller may stop
@@ -335,8 +414,9 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     }
     if (idx == previous) continue;
     previous = idx;
-    if (fn(idx)) return true;
+    if (pass(idx) && call(idx)) return true;
   }
+  if (rejected != nullptr) *rejected += turned_away;
   return false;
 }
 
@@ -348,7 +428,7 @@ std::vector<std::uint32_t> EventStore::MatchingIndexes(
   if (f.never || begin >= end || limit == 0) return out;
   const internal::CandidateSource source = PickSource(f, end - begin);
   ForEachCandidate(source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!Matches(f, idx, source.implied)) return false;
+    if (!Matches(f, idx, source.implied | source.probed)) return false;
     out.push_back(idx);
     if (out.size() >= limit) {
       *scanned_to = idx + 1;
@@ -375,19 +455,6 @@ bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
 }
 
 namespace {
-// The first element of the ascending [first, last) that is `value` or more:
-// galloping from `first`, so a near answer costs a few steps.
-Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
-                                std::uint32_t value) {
-  std::ptrdiff_t step = 1;
-  auto low = first;
-  while (last - low > step && low[step] < value) {
-    low += step;
-    step *= 2;
-  }
-  return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
-}
-
 // Whether a zone may hold an event in the filter's time range (any zone
 // may when the filter has none).
 bool ZoneInRange(const internal::CompiledFilter& f, const internal::Zone& zone) {
@@ -504,9 +571,10 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   const bool corroborated = (query.min_articles > 1 || query.min_independent_outlets > 0) &&
                             group_mentions_;
   absl::flat_hash_map<std::uint32_t, std::uint32_t> leads;
-  // Every candidate comes from `source`.
-  auto accept = [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    if (!Matches(f, idx, source.implied)) return false;
+  // Every candidate comes from `source`; `implied`: the fields it
+  // satisfies already.
+  auto accept = [&](std::uint32_t idx, std::uint32_t implied) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    if (!Matches(f, idx, implied)) return false;
     if (corroborated) {
       const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
       if (g.articles < query.min_articles ||
@@ -555,7 +623,11 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   std::make_heap(zones.begin(), zones.end(), worse_zone);
 
   std::size_t examined = 0;  // candidates checked against the filter
+  std::size_t rejected = 0;  // candidates the source's probes turned away
   std::size_t matched = 0;
+  auto over_budget = [&](std::size_t more) {
+    return max_examined != 0 && examined + rejected + more > max_examined;
+  };
   std::vector<std::uint32_t> unread;  // zones left out by the page token
   while (!zones.empty()) {
     if (heap.size() == keep && !before(zones.front().best, heap.front())) break;
@@ -572,9 +644,9 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
     const std::uint32_t end = std::min(n, begin + kZoneSize);
     const bool stopped = ForEachCandidate(
         source, begin, end, [&](std::uint32_t idx) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      if (examined == max_examined && max_examined != 0) return true;
+      if (over_budget(1)) return true;
       ++examined;
-      if (!accept(idx)) return false;
+      if (!accept(idx, source.implied | source.probed)) return false;
       ++matched;
       const Key k{SortKey(idx, query.order_by), static_cast<std::int64_t>(idx) + 1};
       if (after.has_value() && !before(*after, k)) return false;
@@ -587,8 +659,9 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
         std::push_heap(heap.begin(), heap.end(), before);
       }
       return false;
-    });
-    if (stopped) {
+    }, &rejected);
+    // The probes may turn away up to a zone's candidates past the budget.
+    if (stopped || over_budget(0)) {
       page.over_budget = true;
       return page;
     }
@@ -600,9 +673,10 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
   for (const ZoneRef& z : zones) unread.push_back(z.zone);
   page.total_size = static_cast<std::int64_t>(matched);
   if (!unread.empty() && !f.has_time) {
+    const std::size_t seen = examined + rejected;
     const double rate =
-        examined == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(examined);
-    const std::size_t rest = source.size > examined ? source.size - examined : 0;
+        seen == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(seen);
+    const std::size_t rest = source.size > seen ? source.size - seen : 0;
     page.total_size += std::llround(rate * static_cast<double>(rest));
   } else if (!unread.empty()) {
     // Samples by position (a union of lists is sampled list by list, so an
@@ -616,7 +690,7 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
       std::size_t sampled = 0, hits = 0;
       for (std::size_t i = 0; i < count; i += step) {
         ++sampled;
-        if (accept(at(i))) ++hits;
+        if (accept(at(i), source.implied)) ++hits;
       }
       estimate += static_cast<double>(count) * static_cast<double>(hits) /
                   static_cast<double>(sampled);

@@ -350,7 +350,15 @@ enum FilterField : std::uint32_t {
 // range (a scan), or the union of some postings lists. Either way each
 // candidate is then checked against the filter, except for the field whose
 // lists these are (`implied`): every candidate satisfies it already.
+//
+// A field filtered on a single postings list can also serve as a probe:
+// EventStore::ForEachCandidate passes on only the candidates that are in
+// every probe (a merge that gallops through each probe list), so that the
+// intersection of two selective fields costs neither field's Matches()
+// check. Candidates it passes on satisfy `implied | probed`; candidates read
+// from `lists` directly satisfy `implied` only.
 struct CandidateSource {
+  static constexpr std::size_t kMaxProbes = 2;
   bool scan = true;
   std::uint32_t implied = 0;  // FilterField bits; 0 for a scan
   std::vector<const Postings*> lists;
@@ -358,6 +366,8 @@ struct CandidateSource {
   // Candidates over the whole table (with repeats across lists): an upper
   // bound on the matches.
   std::size_t size = 0;
+  std::vector<const Postings*> probes;  // shortest first; none for a scan
+  std::uint32_t probed = 0;             // FilterField bits of the probes
 };
 
 // Zone maps: the range of sort keys in each run of 2^kZoneShift events (in
