@@ -483,14 +483,21 @@ std::string EventIdFor(absl::string_view smallest_mention_id) {
   return EventIdOfKey(StableHash(smallest_mention_id));
 }
 
-std::string EventIdOfKey(std::uint64_t key) {
+void WriteEventId(std::uint64_t key, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "evt_";
-  out.resize(4 + 16);
+  out[0] = 'e';
+  out[1] = 'v';
+  out[2] = 't';
+  out[3] = '_';
   for (int i = 19; i >= 4; --i) {
-    out[static_cast<std::size_t>(i)] = kHex[key & 15];
+    out[i] = kHex[key & 15];
     key >>= 4;
   }
+}
+
+std::string EventIdOfKey(std::uint64_t key) {
+  std::string out(kEventIdSize, '\0');
+  WriteEventId(key, out.data());
   return out;
 }
 

@@ -138,6 +138,9 @@ std::string EventIdFor(absl::string_view smallest_mention_id);
 // The same format for a hash already known, and back: the hash an event id
 // spells, or nullopt when `event_id` is not "evt_" + 16 lower-case hex digits.
 std::string EventIdOfKey(std::uint64_t key);
+// The same id written to out[0, kEventIdSize), without a string.
+inline constexpr std::size_t kEventIdSize = 20;
+void WriteEventId(std::uint64_t key, char* out);
 std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id);
 
 // The compatibility relation (symmetric; reflexive for well-formed mentions).

@@ -49,9 +49,24 @@ char* PutInt64Field(int field, std::int64_t v, char* p) {
 struct Stamp {
   std::int64_t seconds;
   std::int64_t nanos;
-  explicit Stamp(absl::Time t)
-      : seconds(absl::ToUnixSeconds(t)),
-        nanos(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))) {}
+  explicit Stamp(absl::Time t) {
+    // Stored times are whole microseconds: split those with integer
+    // arithmetic, anything else through absl's (both floor, as protobuf's
+    // Timestamp wants: nanos in [0, 1e9)).
+    const std::int64_t us = absl::ToUnixMicros(t);
+    if (absl::FromUnixMicros(us) == t) {
+      seconds = us / 1000000;
+      std::int64_t rest = us % 1000000;
+      if (rest < 0) {
+        seconds -= 1;
+        rest += 1000000;
+      }
+      nanos = rest * 1000;
+    } else {
+      seconds = absl::ToUnixSeconds(t);
+      nanos = absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds));
+    }
+  }
   std::size_t Size() const { return Int64FieldSize(seconds) + Int64FieldSize(nanos); }
   // At most 1 + 1 + 2 * 11 bytes.
   char* PutField(int field, char* p) const {
@@ -63,18 +78,18 @@ struct Stamp {
 
 }  // namespace
 
-void AppendIdentityField(int field, const store::EventIdentity& identity, std::string* out) {
+void AppendIdentityField(int field, absl::string_view event_id,
+                         const store::Corroboration& c, std::string* out) {
   // EventIdentity: event_id = 1, corroboration = 2 (always set).
   // Corroboration: mentions = 1, articles = 2, outlets = 3,
   // independent_outlets = 4, first_seen = 5, last_seen = 6 (both always set).
-  const store::Corroboration& c = identity.corroboration;
   const Stamp first(c.first_seen), last(c.last_seen);
   const std::size_t corroboration = Int64FieldSize(c.mentions) + Int64FieldSize(c.articles) +
                                     Int64FieldSize(c.outlets) +
                                     Int64FieldSize(c.independent_outlets) + 1 +
                                     VarintSize(first.Size()) + first.Size() + 1 +
                                     VarintSize(last.Size()) + last.Size();
-  const std::size_t id = identity.event_id.size();
+  const std::size_t id = event_id.size();
   const std::size_t body = (id == 0 ? 0 : 1 + VarintSize(id) + id) + 1 +
                            VarintSize(corroboration) + corroboration;
   // Tags and lengths take at most 1 + 10 bytes each, the corroboration at
@@ -84,7 +99,7 @@ void AppendIdentityField(int field, const store::EventIdentity& identity, std::s
   if (id != 0) {
     p = PutVarint(id, PutTag(1, 2, p));
     out->append(buf, static_cast<std::size_t>(p - buf));
-    out->append(identity.event_id);
+    out->append(event_id.data(), event_id.size());
     p = buf;
   }
   p = PutVarint(corroboration, PutTag(2, 2, p));

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "query/store/model.h"
 
@@ -67,7 +68,12 @@ void AppendLengthDelimited(int field, const std::string& bytes, std::string* out
 // Appends `identity` as field `field` (a newsevents.v1.EventIdentity) with
 // the same bytes codec::EncodeIdentity and protobuf's serializer give, but
 // without building the message.
-void AppendIdentityField(int field, const store::EventIdentity& identity, std::string* out);
+void AppendIdentityField(int field, absl::string_view event_id,
+                         const store::Corroboration& corroboration, std::string* out);
+inline void AppendIdentityField(int field, const store::EventIdentity& identity,
+                                std::string* out) {
+  AppendIdentityField(field, identity.event_id, identity.corroboration, out);
+}
 
 }  // namespace newsevents::query
 

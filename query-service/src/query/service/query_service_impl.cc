@@ -20,6 +20,7 @@
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
+#include "query/identity/grouping.h"
 #include "query/service/read_pool.h"
 #include "query/store/event_store.h"
 #include "query/store/status_macros.h"
@@ -305,7 +306,9 @@ absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& pag
   // An event is its cached encoding without identity, then its current
   // identity (Event.identity = 20) appended: fields may come in any order,
   // and identity changes as reports arrive.
-  const std::vector<store::EventIdentity> identities = store_->IdentitiesOf(page.revisions);
+  const std::vector<store::EventStore::KeyedIdentity> identities =
+      store_->IdentitiesOf(page.revisions);
+  char event_id[identity::kEventIdSize];
   auto out = std::make_unique<std::string>();
   // Room for a typical encoded event each (a few hundred bytes), so that
   // most pages are written without the string growing.
@@ -315,7 +318,11 @@ absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& pag
   for (std::size_t i = 0; i < page.revisions.size(); ++i) {
     const std::int64_t revision = page.revisions[i];
     suffix.clear();
-    if (!identities[i].event_id.empty()) AppendIdentityField(20, identities[i], &suffix);
+    if (identities[i].grouped) {
+      identity::WriteEventId(identities[i].key, event_id);
+      AppendIdentityField(20, absl::string_view(event_id, sizeof(event_id)),
+                          identities[i].corroboration, &suffix);
+    }
     if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
     QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
     e.identity = store::EventIdentity();

@@ -809,10 +809,19 @@ Event EventStore::EventOut(std::uint32_t idx) const {
 }
 
 EventIdentity EventStore::IdentityOut(std::uint32_t idx) const {
+  const KeyedIdentity keyed = KeyedIdentityOut(idx);
   EventIdentity out;
+  if (keyed.grouped) out.event_id = identity::EventIdOfKey(keyed.key);
+  out.corroboration = keyed.corroboration;
+  return out;
+}
+
+EventStore::KeyedIdentity EventStore::KeyedIdentityOut(std::uint32_t idx) const {
+  KeyedIdentity out;
   if (!group_mentions_ || idx >= identity_.size()) return out;
   const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
-  out.event_id = identity::EventIdOfKey(g.key);
+  out.grouped = true;
+  out.key = g.key;
   Corroboration& c = out.corroboration;
   c.mentions = static_cast<std::int64_t>(g.size());
   c.articles = g.articles;
@@ -823,12 +832,14 @@ EventIdentity EventStore::IdentityOut(std::uint32_t idx) const {
   return out;
 }
 
-std::vector<EventIdentity> EventStore::IdentitiesOf(
+std::vector<EventStore::KeyedIdentity> EventStore::IdentitiesOf(
     const std::vector<std::int64_t>& revisions) const {
   absl::ReaderMutexLock lock(&mu_);
-  std::vector<EventIdentity> out;
+  std::vector<KeyedIdentity> out;
   out.reserve(revisions.size());
-  for (std::int64_t r : revisions) out.push_back(IdentityOut(static_cast<std::uint32_t>(r - 1)));
+  for (std::int64_t r : revisions) {
+    out.push_back(KeyedIdentityOut(static_cast<std::uint32_t>(r - 1)));
+  }
   return out;
 }
 

@@ -158,9 +158,16 @@ class EventStore {
   // value may be stale, one made under the current value is not.
   std::int64_t output_epoch() const ABSL_LOCKS_EXCLUDED(mu_);
   // The current identity of the mentions with these revisions (which,
-  // unlike the rest of a mention's output, changes as reports arrive).
+  // unlike the rest of a mention's output, changes as reports arrive), with
+  // each event id as the key it spells (identity::WriteEventId): a page
+  // needs no string per event.
   // REQUIRES: every revision is in 1..revision().
-  std::vector<EventIdentity> IdentitiesOf(const std::vector<std::int64_t>& revisions) const
+  struct KeyedIdentity {
+    bool grouped = false;  // false: no event id (the store does not group)
+    std::uint64_t key = 0;
+    Corroboration corroboration;
+  };
+  std::vector<KeyedIdentity> IdentitiesOf(const std::vector<std::int64_t>& revisions) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // What storing the mention with this revision did to the events.
   // REQUIRES: revision in 1..revision().
@@ -249,6 +256,7 @@ class EventStore {
   std::uint32_t LeadByScan(const CompiledFilter& f, const internal::Postings& members,
                            std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  KeyedIdentity KeyedIdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::uint32_t InternEntity(const Entity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   internal::MentionRec Mention(const Entity& e)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
