@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "query/identity/grouping.h"
 
 namespace newsevents::query {
 
@@ -112,23 +113,38 @@ void AppendIdentityField(int field, absl::string_view event_id,
   out->append(buf, static_cast<std::size_t>(p - buf));
 }
 
+void AppendIdentityField(int field, const store::KeyedIdentity& identity, std::string* out) {
+  if (!identity.grouped) return;
+  char event_id[identity::kEventIdSize];
+  identity::WriteEventId(identity.key, event_id);
+  AppendIdentityField(field, absl::string_view(event_id, sizeof(event_id)),
+                      identity.corroboration, out);
+}
+
 EncodedEventCache::EncodedEventCache(std::size_t slots) : slots_(slots) {}
 
 bool EncodedEventCache::AppendField(std::int64_t revision, std::int64_t epoch, int field,
-                                    const std::string& suffix, std::string* out) const {
+                                    const store::KeyedIdentity& identity,
+                                    std::string* out) const {
   if (slots_.empty() || revision <= 0) return false;
   const std::size_t i = static_cast<std::size_t>(revision) % slots_.size();
   absl::MutexLock lock(&StripeOf(i));
-  const Slot& s = slots_[i];
+  Slot& s = slots_[i];
   if (s.revision != revision || s.epoch != epoch) return false;
+  if (!(s.identity == identity)) {
+    s.identity = identity;
+    s.identity_bytes.clear();
+    AppendIdentityField(20, identity, &s.identity_bytes);  // Event.identity = 20
+  }
   AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
-  AppendVarint(s.bytes.size() + suffix.size(), out);
+  AppendVarint(s.bytes.size() + s.identity_bytes.size(), out);
   out->append(s.bytes);
-  out->append(suffix);
+  out->append(s.identity_bytes);
   return true;
 }
 
-void EncodedEventCache::Put(std::int64_t revision, std::int64_t epoch, std::string bytes) {
+void EncodedEventCache::Put(std::int64_t revision, std::int64_t epoch, std::string bytes,
+                            const store::KeyedIdentity& identity, std::string identity_bytes) {
   if (slots_.empty() || revision <= 0) return;
   const std::size_t i = static_cast<std::size_t>(revision) % slots_.size();
   absl::MutexLock lock(&StripeOf(i));
@@ -136,6 +152,8 @@ void EncodedEventCache::Put(std::int64_t revision, std::int64_t epoch, std::stri
   s.revision = revision;
   s.epoch = epoch;
   s.bytes = std::move(bytes);
+  s.identity = identity;
+  s.identity_bytes = std::move(identity_bytes);
 }
 
 }  // namespace newsevents::query

@@ -32,25 +32,33 @@ class EncodedEventCache {
   EncodedEventCache(const EncodedEventCache&) = delete;
   EncodedEventCache& operator=(const EncodedEventCache&) = delete;
 
-  // On a hit, appends the event's bytes followed by `suffix` (more fields
-  // of the event) to *out as field `field` of the enclosing message (tag,
-  // length, bytes) and returns true.
+  // On a hit, appends the event to *out as field `field` of the enclosing
+  // message (tag, length, then the event's bytes followed by `identity` as
+  // its field Event.identity) and returns true. An event's identity changes
+  // as reports arrive; the slot keeps the encoding of the identity it was
+  // last listed with and encodes it again only when it differs.
   bool AppendField(std::int64_t revision, std::int64_t epoch, int field,
-                   const std::string& suffix, std::string* out) const;
-  void Put(std::int64_t revision, std::int64_t epoch, std::string bytes);
+                   const store::KeyedIdentity& identity, std::string* out) const;
+  // `bytes`: the event without its identity; `identity_bytes`: `identity`
+  // as AppendIdentityField writes it (field 20).
+  void Put(std::int64_t revision, std::int64_t epoch, std::string bytes,
+           const store::KeyedIdentity& identity, std::string identity_bytes);
 
  private:
   struct Slot {
     std::int64_t revision = 0;  // 0 = empty
     std::int64_t epoch = 0;
     std::string bytes;
+    store::KeyedIdentity identity;
+    std::string identity_bytes;
   };
   static constexpr std::size_t kStripes = 64;
   absl::Mutex& StripeOf(std::size_t slot) const { return stripes_[slot % kStripes]; }
 
   mutable std::array<absl::Mutex, kStripes> stripes_;
   // Each slot is guarded by StripeOf(its index); the vector never resizes.
-  std::vector<Slot> slots_;
+  // Mutable: a hit may refresh the slot's identity bytes.
+  mutable std::vector<Slot> slots_;
 };
 
 // Wire-format helpers for messages assembled from encoded parts.
@@ -74,6 +82,8 @@ inline void AppendIdentityField(int field, const store::EventIdentity& identity,
                                 std::string* out) {
   AppendIdentityField(field, identity.event_id, identity.corroboration, out);
 }
+// The same for an identity by key; nothing when it is not grouped.
+void AppendIdentityField(int field, const store::KeyedIdentity& identity, std::string* out);
 
 }  // namespace newsevents::query
 

@@ -20,7 +20,6 @@
 #include "query/codec/grpc_status.h"
 #include "query/codec/model_codec.h"
 #include "query/codec/request_codec.h"
-#include "query/identity/grouping.h"
 #include "query/service/read_pool.h"
 #include "query/store/event_store.h"
 #include "query/store/status_macros.h"
@@ -306,34 +305,29 @@ absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& pag
   // An event is its cached encoding without identity, then its current
   // identity (Event.identity = 20) appended: fields may come in any order,
   // and identity changes as reports arrive.
-  const std::vector<store::EventStore::KeyedIdentity> identities =
+  const std::vector<store::KeyedIdentity> identities =
       store_->IdentitiesOf(page.revisions);
-  char event_id[identity::kEventIdSize];
   auto out = std::make_unique<std::string>();
   // Room for a typical encoded event each (a few hundred bytes), so that
   // most pages are written without the string growing.
   out->reserve(64 + 384 * page.revisions.size());
   v1::Event event;
-  std::string suffix;
   for (std::size_t i = 0; i < page.revisions.size(); ++i) {
     const std::int64_t revision = page.revisions[i];
-    suffix.clear();
-    if (identities[i].grouped) {
-      identity::WriteEventId(identities[i].key, event_id);
-      AppendIdentityField(20, absl::string_view(event_id, sizeof(event_id)),
-                          identities[i].corroboration, &suffix);
-    }
-    if (event_cache_->AppendField(revision, epoch, 1, suffix, out.get())) continue;
+    if (event_cache_->AppendField(revision, epoch, 1, identities[i], out.get())) continue;
     QUERY_ASSIGN_OR_RETURN(store::Event e, store_->GetEventByRevision(revision));
     e.identity = store::EventIdentity();
     event.Clear();
     codec::EncodeEvent(e, &event);
     std::string bytes = event.SerializeAsString();
+    std::string identity_bytes;
+    AppendIdentityField(20, identities[i], &identity_bytes);  // Event.identity = 20
     AppendVarint((1 << 3) | 2, out.get());
-    AppendVarint(bytes.size() + suffix.size(), out.get());
+    AppendVarint(bytes.size() + identity_bytes.size(), out.get());
     out->append(bytes);
-    out->append(suffix);
-    event_cache_->Put(revision, epoch, std::move(bytes));
+    out->append(identity_bytes);
+    event_cache_->Put(revision, epoch, std::move(bytes), identities[i],
+                      std::move(identity_bytes));
   }
   if (!page.next_page_token.empty()) {
     AppendLengthDelimited(2, page.next_page_token, out.get());

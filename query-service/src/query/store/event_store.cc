@@ -816,7 +816,7 @@ EventIdentity EventStore::IdentityOut(std::uint32_t idx) const {
   return out;
 }
 
-EventStore::KeyedIdentity EventStore::KeyedIdentityOut(std::uint32_t idx) const {
+KeyedIdentity EventStore::KeyedIdentityOut(std::uint32_t idx) const {
   KeyedIdentity out;
   if (!group_mentions_ || idx >= identity_.size()) return out;
   const internal::GroupRec& g = identity_.group(identity_.GroupOf(idx));
@@ -832,7 +832,7 @@ EventStore::KeyedIdentity EventStore::KeyedIdentityOut(std::uint32_t idx) const 
   return out;
 }
 
-std::vector<EventStore::KeyedIdentity> EventStore::IdentitiesOf(
+std::vector<KeyedIdentity> EventStore::IdentitiesOf(
     const std::vector<std::int64_t>& revisions) const {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<KeyedIdentity> out;

@@ -162,11 +162,6 @@ class EventStore {
   // each event id as the key it spells (identity::WriteEventId): a page
   // needs no string per event.
   // REQUIRES: every revision is in 1..revision().
-  struct KeyedIdentity {
-    bool grouped = false;  // false: no event id (the store does not group)
-    std::uint64_t key = 0;
-    Corroboration corroboration;
-  };
   std::vector<KeyedIdentity> IdentitiesOf(const std::vector<std::int64_t>& revisions) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // What storing the mention with this revision did to the events.

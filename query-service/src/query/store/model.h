@@ -160,6 +160,15 @@ struct EventIdentity {
   friend bool operator==(const EventIdentity&, const EventIdentity&) = default;
 };
 
+// The same with the event id as the key it spells (identity::WriteEventId),
+// for pages that write ids without a string per event.
+struct KeyedIdentity {
+  bool grouped = false;  // false: no event id (the store does not group)
+  std::uint64_t key = 0;
+  Corroboration corroboration;
+  friend bool operator==(const KeyedIdentity&, const KeyedIdentity&) = default;
+};
+
 // What storing a mention did to the events (newsevents.v1.EventChange).
 enum class Change : std::uint8_t { kUnspecified = 0, kCreated, kUpdated, kMerged };
 
