@@ -128,18 +128,31 @@ bool EncodedEventCache::AppendField(std::int64_t revision, std::int64_t epoch, i
                                     std::string* out) const {
   if (slots_.empty() || revision <= 0) return false;
   const std::size_t i = static_cast<std::size_t>(revision) % slots_.size();
+  auto append = [&](const Slot& s) {
+    AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
+    AppendVarint(s.bytes.size() + s.identity_bytes.size(), out);
+    out->append(s.bytes);
+    out->append(s.identity_bytes);
+  };
+  {
+    // Readers of the same slot share the stripe while its identity holds.
+    absl::ReaderMutexLock lock(&StripeOf(i));
+    const Slot& s = slots_[i];
+    if (s.revision != revision || s.epoch != epoch) return false;
+    if (s.identity == identity) {
+      append(s);
+      return true;
+    }
+  }
   absl::MutexLock lock(&StripeOf(i));
   Slot& s = slots_[i];
-  if (s.revision != revision || s.epoch != epoch) return false;
+  if (s.revision != revision || s.epoch != epoch) return false;  // replaced meanwhile
   if (!(s.identity == identity)) {
     s.identity = identity;
     s.identity_bytes.clear();
     AppendIdentityField(20, identity, &s.identity_bytes);  // Event.identity = 20
   }
-  AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
-  AppendVarint(s.bytes.size() + s.identity_bytes.size(), out);
-  out->append(s.bytes);
-  out->append(s.identity_bytes);
+  append(s);
   return true;
 }
 
