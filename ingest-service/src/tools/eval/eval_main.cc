@@ -338,8 +338,9 @@ void EvalUcdp(const Extractor& ex, const std::string& path, int errors) {
     }
     // Fatalities: the largest killed figure.
     std::int64_t low = 0, high = 0;
-    absl::SimpleAtoi(r[static_cast<std::size_t>(col["low"])], &low);
-    absl::SimpleAtoi(r[static_cast<std::size_t>(col["high"])], &high);
+    // An empty or non-numeric bound is no figure (0).
+    if (!absl::SimpleAtoi(r[static_cast<std::size_t>(col["low"])], &low)) low = 0;
+    if (!absl::SimpleAtoi(r[static_cast<std::size_t>(col["high"])], &high)) high = 0;
     // The largest killed figure; vague and range figures count when their
     // interval overlaps the gold range.
     std::optional<ingest::FigureRef> killed;
