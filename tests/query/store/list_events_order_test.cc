@@ -32,6 +32,7 @@ struct Stored {
   std::int64_t revision;
   EventType type;
   std::string actor;
+  std::string mode;
   bool dated;  // time_key is then the start of a one-day event
   std::string event;  // the event (group) the store put it in
 };
@@ -57,6 +58,9 @@ class OrderTest : public ::testing::TestWithParam<bool /*random arrival*/> {
         e.modality = Modality::kAsserted;
         e.actors.push_back({.id = absl::StrCat("actor:", rng() % 7 == 0 ? 1 : 2 + rng() % 50),
                             .name = "Actor"});
+        // Two modes, so that a filter on an actor and a mode reads one's
+        // postings and walks the other's alongside (a probe).
+        e.mode = rng() % 3 == 0 ? "march" : "strike";
         std::int64_t key = absl::ToUnixMicros(*info.published_at);
         if (rng() % 5 != 0) {  // otherwise undated: sorted by publication
           e.when.start = *info.published_at - absl::Hours(24 * (rng() % 4));
@@ -65,7 +69,7 @@ class OrderTest : public ::testing::TestWithParam<bool /*random arrival*/> {
           key = absl::ToUnixMicros(*e.when.start);
         }
         stored_.push_back({e.id, key, absl::ToUnixMicros(clock_.Now()), ++revision,
-                           e.type, e.actors[0].id, e.when.start.has_value()});
+                           e.type, e.actors[0].id, e.mode, e.when.start.has_value()});
         events.push_back(std::move(e));
       }
       EXPECT_TRUE(store_.AppendArticle(info, std::move(events), {}).ok());
@@ -79,12 +83,14 @@ class OrderTest : public ::testing::TestWithParam<bool /*random arrival*/> {
 
   // Every matching mention, or (events) each event's first stored one.
   std::vector<std::string> Expected(OrderBy order, const std::string& actor,
-                                    bool protests_only, bool events = false) const {
+                                    bool protests_only, bool events = false,
+                                    const std::string& mode = "") const {
     std::vector<Stored> m;
     absl::flat_hash_set<std::string> seen;
     for (const Stored& s : stored_) {  // in revision order
       if (!actor.empty() && s.actor != actor) continue;
       if (protests_only && s.type != EventType::kProtest) continue;
+      if (!mode.empty() && s.mode != mode) continue;
       if (events && !seen.insert(s.event).second) continue;
       m.push_back(s);
     }
@@ -112,17 +118,19 @@ TEST_P(OrderTest, EveryOrderPagesLikeAPlainSort) {
   for (bool events : {false, true})
   for (OrderBy order : {OrderBy::kEventTimeDesc, OrderBy::kEventTimeAsc,
                         OrderBy::kIngestTimeDesc, OrderBy::kIngestTimeAsc}) {
-    for (const auto& [actor, protests] :
-         std::vector<std::pair<std::string, bool>>{{"", false}, {"actor:1", false},
-                                                   {"actor:1", true}, {"actor:9", false}}) {
+    for (const auto& [actor, protests, mode] :
+         std::vector<std::tuple<std::string, bool, std::string>>{
+             {"", false, ""}, {"actor:1", false, ""}, {"actor:1", true, ""},
+             {"actor:9", false, ""}, {"actor:1", false, "march"}, {"actor:1", true, "march"}}) {
       SCOPED_TRACE(absl::StrCat("order ", static_cast<int>(order), " actor '", actor,
-                                "' protests ", protests, " events ", events));
+                                "' protests ", protests, " mode '", mode, "' events ", events));
       ListEventsQuery q;
       q.mentions = !events;
       q.order_by = order;
       q.page_size = actor.empty() ? 1000 : 97;
       if (!actor.empty()) q.filter.actor_ids = {actor};
       if (protests) q.filter.types = {EventType::kProtest};
+      if (!mode.empty()) q.filter.modes = {mode};
       std::vector<std::string> got;
       for (int pages = 0; pages < 1000; ++pages) {
         auto page = store_.ListEvents(q);
@@ -131,7 +139,7 @@ TEST_P(OrderTest, EveryOrderPagesLikeAPlainSort) {
         if (page->next_page_token.empty()) break;
         q.page_token = page->next_page_token;
       }
-      EXPECT_EQ(got, Expected(order, actor, protests, events));
+      EXPECT_EQ(got, Expected(order, actor, protests, events, mode));
     }
   }
 }
