@@ -304,7 +304,7 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     constexpr std::uint32_t kMaskFields = internal::kByType | internal::kByModality;
     constexpr std::size_t kMaxProbeRatio = 16;
     for (const auto& [list, field] : singles) {
-      if (field == src.implied || (src.probed & field) != 0 || (field & kMaskFields) != 0 ||
+      if (field == src.implied || (field & kMaskFields) != 0 ||
           list->size() > kMaxProbeRatio * std::max<std::size_t>(best_size, 1)) {
         continue;
       }
@@ -342,6 +342,8 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     }
     return false;
   }
+  std::size_t ignored = 0;
+  std::size_t& turned_away = rejected != nullptr ? *rejected : ignored;
   // Each probe's part in [begin, end), consumed as the ascending candidates
   // pass.
   std::array<std::pair<Postings::const_iterator, Postings::const_iterator>,
@@ -353,16 +355,13 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     auto first = std::lower_bound(p.begin(), p.end(), begin);
     probes[i] = {first, std::lower_bound(first, p.end(), end)};
     if (first == probes[i].second) {  // every candidate is turned away
-      if (rejected != nullptr) {
-        for (const Postings* l : source.lists) {
-          *rejected += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), end) -
+      for (const Postings* l : source.lists) {
+        turned_away += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), end) -
                                                 std::lower_bound(l->begin(), l->end(), begin));
-        }
       }
       return false;
     }
   }
-  std::size_t turned_away = 0;
   auto pass = [&](std::uint32_t idx) {
     for (std::size_t i = 0; i < n_probes; ++i) {
       auto& [at, last] = probes[i];
@@ -374,21 +373,13 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     }
     return true;
   };
-  auto call = [&](std::uint32_t idx) {
-    if (rejected != nullptr) {
-      *rejected += turned_away;
-      turned_away = 0;
-    }
-    return fn(idx);
-  };
   if (source.lists.size() == 1) {
     const Postings& p = *source.lists[0];
     auto first = std::lower_bound(p.begin(), p.end(), begin);
     auto last = std::lower_bound(first, p.end(), end);
     for (auto it = first; it != last; ++it) {
-      if (pass(*it) && call(*it)) return true;
+      if (pass(*it) && fn(*it)) return true;
     }
-    if (rejected != nullptr) *rejected += turned_away;
     return false;
   }
   // The union of several lists, in order and lazily (the caller may stop
@@ -414,9 +405,8 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
     }
     if (idx == previous) continue;
     previous = idx;
-    if (pass(idx) && call(idx)) return true;
+    if (pass(idx) && fn(idx)) return true;
   }
-  if (rejected != nullptr) *rejected += turned_away;
   return false;
 }
 
