@@ -46,7 +46,7 @@ TEST(AppendIdentityField, GivesProtobufsBytes) {
     c.last_seen = times[rng() % 6];
     const int field = i % 2 == 0 ? 20 : 1;
     std::string got;
-    AppendIdentityField(field, id, &got);
+    AppendIdentityField(field, id.event_id, id.corroboration, &got);
     ASSERT_EQ(got, ByProtobuf(field, id)) << "case " << i;
   }
 }
@@ -56,7 +56,7 @@ TEST(AppendIdentityField, AppendsAfterWhatIsThere) {
   id.event_id = "evt_00000000000000aa";
   id.corroboration.mentions = 3;
   std::string got = "prefix";
-  AppendIdentityField(20, id, &got);
+  AppendIdentityField(20, id.event_id, id.corroboration, &got);
   EXPECT_EQ(got, "prefix" + ByProtobuf(20, id));
   v1::Event event;
   ASSERT_TRUE(event.ParseFromString(got.substr(6)));

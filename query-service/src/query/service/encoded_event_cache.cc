@@ -13,6 +13,14 @@ void AppendLengthDelimited(int field, const std::string& bytes, std::string* out
   out->append(bytes);
 }
 
+void AppendEventField(int field, absl::string_view event, absl::string_view identity,
+                      std::string* out) {
+  AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
+  AppendVarint(event.size() + identity.size(), out);
+  out->append(event.data(), event.size());
+  out->append(identity.data(), identity.size());
+}
+
 namespace {
 
 std::size_t VarintSize(std::uint64_t v) {
@@ -125,22 +133,16 @@ EncodedEventCache::EncodedEventCache(std::size_t slots) : slots_(slots) {}
 
 bool EncodedEventCache::AppendField(std::int64_t revision, std::int64_t epoch, int field,
                                     const store::KeyedIdentity& identity,
-                                    std::string* out) const {
+                                    std::string* out) {
   if (slots_.empty() || revision <= 0) return false;
   const std::size_t i = static_cast<std::size_t>(revision) % slots_.size();
-  auto append = [&](const Slot& s) {
-    AppendVarint((static_cast<std::uint64_t>(field) << 3) | 2, out);  // wire type 2
-    AppendVarint(s.bytes.size() + s.identity_bytes.size(), out);
-    out->append(s.bytes);
-    out->append(s.identity_bytes);
-  };
   {
     // Readers of the same slot share the stripe while its identity holds.
     absl::ReaderMutexLock lock(&StripeOf(i));
     const Slot& s = slots_[i];
     if (s.revision != revision || s.epoch != epoch) return false;
     if (s.identity == identity) {
-      append(s);
+      AppendEventField(field, s.bytes, s.identity_bytes, out);
       return true;
     }
   }
@@ -150,9 +152,9 @@ bool EncodedEventCache::AppendField(std::int64_t revision, std::int64_t epoch, i
   if (!(s.identity == identity)) {
     s.identity = identity;
     s.identity_bytes.clear();
-    AppendIdentityField(20, identity, &s.identity_bytes);  // Event.identity = 20
+    AppendIdentityField(kEventIdentityField, identity, &s.identity_bytes);
   }
-  append(s);
+  AppendEventField(field, s.bytes, s.identity_bytes, out);
   return true;
 }
 

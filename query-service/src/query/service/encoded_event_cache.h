@@ -38,9 +38,9 @@ class EncodedEventCache {
   // as reports arrive; the slot keeps the encoding of the identity it was
   // last listed with and encodes it again only when it differs.
   bool AppendField(std::int64_t revision, std::int64_t epoch, int field,
-                   const store::KeyedIdentity& identity, std::string* out) const;
+                   const store::KeyedIdentity& identity, std::string* out);
   // `bytes`: the event without its identity; `identity_bytes`: `identity`
-  // as AppendIdentityField writes it (field 20).
+  // as AppendIdentityField writes it (field kEventIdentityField).
   void Put(std::int64_t revision, std::int64_t epoch, std::string bytes,
            const store::KeyedIdentity& identity, std::string identity_bytes);
 
@@ -57,8 +57,7 @@ class EncodedEventCache {
 
   mutable std::array<absl::Mutex, kStripes> stripes_;
   // Each slot is guarded by StripeOf(its index); the vector never resizes.
-  // Mutable: a hit may refresh the slot's identity bytes.
-  mutable std::vector<Slot> slots_;
+  std::vector<Slot> slots_;
 };
 
 // Wire-format helpers for messages assembled from encoded parts.
@@ -73,15 +72,18 @@ inline void AppendVarint(std::uint64_t v, std::string* out) {
   out->append(buf, n);
 }
 void AppendLengthDelimited(int field, const std::string& bytes, std::string* out);
+// newsevents.v1.Event.identity: written after an event's cached bytes,
+// since it changes as reports arrive (fields may come in any order).
+inline constexpr int kEventIdentityField = 20;
+// Appends an event as field `field` of its enclosing message: tag, length,
+// then `event` (its other fields) and `identity` (its identity field).
+void AppendEventField(int field, absl::string_view event, absl::string_view identity,
+                      std::string* out);
 // Appends `identity` as field `field` (a newsevents.v1.EventIdentity) with
 // the same bytes codec::EncodeIdentity and protobuf's serializer give, but
 // without building the message.
 void AppendIdentityField(int field, absl::string_view event_id,
                          const store::Corroboration& corroboration, std::string* out);
-inline void AppendIdentityField(int field, const store::EventIdentity& identity,
-                                std::string* out) {
-  AppendIdentityField(field, identity.event_id, identity.corroboration, out);
-}
 // The same for an identity by key; nothing when it is not grouped.
 void AppendIdentityField(int field, const store::KeyedIdentity& identity, std::string* out);
 

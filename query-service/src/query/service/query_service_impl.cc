@@ -321,11 +321,8 @@ absl::Status QueryServiceImpl::EncodeRevisionPage(const store::RevisionPage& pag
     codec::EncodeEvent(e, &event);
     std::string bytes = event.SerializeAsString();
     std::string identity_bytes;
-    AppendIdentityField(20, identities[i], &identity_bytes);  // Event.identity = 20
-    AppendVarint((1 << 3) | 2, out.get());
-    AppendVarint(bytes.size() + identity_bytes.size(), out.get());
-    out->append(bytes);
-    out->append(identity_bytes);
+    AppendIdentityField(kEventIdentityField, identities[i], &identity_bytes);
+    AppendEventField(1, bytes, identity_bytes, out.get());  // ListEventsResponse.events
     event_cache_->Put(revision, epoch, std::move(bytes), identities[i],
                       std::move(identity_bytes));
   }
