@@ -720,11 +720,78 @@ TEST(EventGrouper, CountsThePostingsItsLookupsRead) {
   other.recipients = {"country:MLI"};
   g.Add(other);
   EXPECT_EQ(g.PostingsRead(), 0u);
-  // The same day and participants: m1 is read once in each of its two
-  // participants' series (actor and recipient).
+  // The same actor against another recipient on the same day: a mention
+  // naming both roles reads only the postings of its (actor, recipient)
+  // pairs, and those of mentions naming one role only; m1 is neither.
+  Mention elsewhere = Report("m5", "ap.org", "Ukrainian forces attacked Belarus.");
+  elsewhere.actors = {"country:UKR"};
+  elsewhere.recipients = {"country:BLR"};
+  g.Add(elsewhere);
+  EXPECT_EQ(g.PostingsRead(), 0u);
+  // The same day and participants: m1 is read once, in the series of its
+  // one (actor, recipient) pair.
   g.Add(Report("m4", "aljazeera.com", "Ukraine's army struck near Kursk."));
+  EXPECT_EQ(g.PostingsRead(), 1u);
+  // A mention naming only the recipient reads the mentions naming it in
+  // any role: m1 (which also stands in for m4, a report of the same
+  // fields) and not m5, which names other entities.
+  Mention hit = Report("m6", "afp.com", "Russia was struck near Kursk.");
+  hit.actors.clear();
+  g.Add(hit);
   EXPECT_EQ(g.PostingsRead(), 2u);
-  EXPECT_EQ(g.event_count(), 3u);
+  EXPECT_EQ(g.EventOf("m6"), g.EventOf("m1"));
+  EXPECT_EQ(g.event_count(), 4u);
+}
+
+// Mentions naming actors and recipients are found through their (actor,
+// recipient) pairs, and mentions naming one role, or too many pairs to
+// post each, through their participants. Over every mix of these shapes,
+// with participants shared across roles (an entity that is one mention's
+// actor and another's recipient), in any order, the grouping must equal
+// the components of Compatible() exactly.
+TEST(EventGrouper, EveryParticipantShapeFindsItsCompatibleMentions) {
+  std::mt19937 rng(5);
+  auto participants = [&](int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.push_back(absl::StrCat("actor:", rng() % 30));
+    return out;
+  };
+  std::vector<Mention> mentions;
+  for (int i = 0; i < 300; ++i) {
+    Mention m;
+    m.mention_id = absl::StrCat("m", i);
+    m.article_id = absl::StrCat("a", i);
+    m.outlet = "o.com";
+    m.event_type = kAssault;
+    switch (rng() % 4) {
+      case 0: m.actors = participants(1 + static_cast<int>(rng() % 2)); break;
+      case 1: m.recipients = participants(1 + static_cast<int>(rng() % 2)); break;
+      case 2:  // more than 16 (actor, recipient) pairs
+        m.actors = participants(5);
+        m.recipients = participants(4);
+        break;
+      default:
+        m.actors = participants(1 + static_cast<int>(rng() % 2));
+        m.recipients = participants(1);
+    }
+    m.when = OnDay(2024, 3, 1 + static_cast<int>(rng() % 28));
+    m.seen_micros = i;
+    mentions.push_back(std::move(m));
+  }
+  std::size_t linked = 0;
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      linked += Compatible(mentions[i], mentions[j]);
+    }
+  }
+  ASSERT_GT(linked, 300u);
+  for (int order = 0; order < 3; ++order) {
+    std::shuffle(mentions.begin(), mentions.end(), rng);
+    EventGrouper g;
+    for (const Mention& m : mentions) g.Add(m);
+    ExpectConnectedComponents(g, mentions);
+    EXPECT_GT(g.event_count(), 20u) << order;
+  }
 }
 
 }  // namespace

@@ -414,8 +414,10 @@ bool MayBeCompatible(const Probe& probe, const Entry& e) {
   return probe.start <= e.end() && e.start <= probe.end;
 }
 
-// 32-day buckets: far from any day number a real interval reaches.
-constexpr std::int64_t kCoarseBase = std::int64_t{1} << 60;
+// 32-day buckets are numbered from here: above any fine bucket a time in
+// 64-bit microseconds reaches (|day| < 2^27, so |day / kFineDays| < 2^25),
+// and still within 32 bits.
+constexpr std::int32_t kCoarseBase = std::int32_t{1} << 30;
 
 }  // namespace
 
@@ -595,12 +597,34 @@ struct EventGrouper::Impl {
   absl::flat_hash_map<std::uint32_t, Group> groups;  // by root
   // Every live event: its key (the hash its id spells) -> its root.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> root_of_key;
-  // Block postings. Each (type, participant) has a series of blocks: one
-  // per kFineDays-day bucket and per 32-day bucket holding postings, and a
-  // "wide" list (open, untimed or longer intervals). A lookup without
-  // bounds reads them all. The series are few (one per type
-  // and participant seen) and stay in cache, so a lookup costs one small
-  // hash probe per participant rather than one large one per block.
+  // Block postings. Each series has blocks: one per kFineDays-day bucket
+  // and per 32-day bucket holding postings, and a "wide" list (open,
+  // untimed or longer intervals). A lookup without bounds reads them all.
+  // A lookup costs one small hash probe per series rather than one large
+  // one per block.
+  //
+  // Which series a mention is posted in and which it reads follow from
+  // the participant rule of Compatible() (rule 4). A mention that names
+  // both actors and recipients (a "pair" mention) is compatible with
+  // another pair mention only when they share an actor AND a recipient, so
+  // pair mentions are posted in one series per (type, actor, recipient)
+  // and find each other there, instead of in the far larger series of
+  // each participant alone (everything one popular actor did). The other
+  // cases are covered by two series per (type, participant):
+  //   kPairsBy:  pair mentions, by each participant; read by mentions that
+  //              name one role only (sharing any participant is needed);
+  //   kSingle:   mentions that name one role only, and pair mentions with
+  //              more than kMaxPairs pairs, by each participant; read by
+  //              every mention.
+  //   kPair:     pair mentions, by each (actor, recipient); read by pair
+  //              mentions.
+  // A pair mention with more than kMaxPairs pairs is posted and looked up
+  // like a one-role mention (kSingle, and kPairsBy + kSingle), which finds
+  // a superset of its compatible mentions.
+  //
+  // Series are keyed by a 64-bit hash of (family, type, ids). Two series
+  // that share a key share their postings: that only adds candidates (each
+  // is still checked in full), it never hides one.
   //
   // A list is a newest-first linked list of chunks, all in one column of
   // 16-byte slots: a header slot followed by `cap` entry slots, in one run.
@@ -615,26 +639,35 @@ struct EventGrouper::Impl {
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
   struct Block {
-    std::int64_t no;  // fine bucket, or kCoarseBase + 32-day bucket
+    std::int32_t no;  // fine bucket, or kCoarseBase + 32-day bucket
     std::uint32_t head;
   };
   struct Series {
     std::uint32_t wide = kNone;
     std::vector<Block> blocks;  // sorted by `no`
   };
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> series_of;  // (type, participant)
-  std::vector<Series> series;
+  enum Family : std::uint64_t { kPairsBy = 1, kSingle = 2, kPair = 3 };
+  static constexpr std::size_t kMaxPairs = 16;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> series_of;  // SeriesKey -> series
+  Column<Series> series;  // a Column: no doubling slack, nothing moves
   Column<Slot> slots;  // each chunk's header and entries in one run
   std::vector<std::uint32_t> scratch;  // candidates of the mention being added
   std::vector<std::uint32_t> roots;    // the groups it links to
   std::vector<std::uint32_t> found;    // the heads of the blocks it looks up
   std::uint64_t postings_read = 0;     // by every lookup so far
-  // The series of its participants, in ForEachParticipant order, as Lookup
-  // found them (kNone = none yet): Index reuses them instead of probing again.
-  std::vector<std::uint32_t> series_hit;
+  // The series the mention being added reads and is posted in, as Lookup
+  // found them (series = kNone: none yet); Index reuses them.
+  struct SeriesUse {
+    std::uint64_t key;
+    std::uint32_t series;
+    bool read, post;
+  };
+  std::vector<SeriesUse> uses;
 
-  static std::uint64_t SeriesKey(std::int32_t type, std::uint32_t participant) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(type)) << 32) | participant;
+  static std::uint64_t SeriesKey(Family f, std::int32_t type, std::uint32_t a,
+                                 std::uint32_t b = 0) {
+    return Mix(Mix((static_cast<std::uint64_t>(f) << 32) ^ static_cast<std::uint32_t>(type)) ^
+               ((static_cast<std::uint64_t>(a) << 32) | b));
   }
   // Adds `e` to the list starting at `head` (which may become a new chunk).
   void Append(std::uint32_t& head, const Entry& e) {
@@ -656,7 +689,9 @@ struct EventGrouper::Impl {
   }
   static std::uint32_t& BlockHead(Series& s, std::int64_t no) {
     auto it = FirstBlockFrom(s.blocks, no);
-    if (it == s.blocks.end() || it->no != no) it = s.blocks.insert(it, Block{no, kNone});
+    if (it == s.blocks.end() || it->no != no) {
+      it = s.blocks.insert(it, Block{static_cast<std::int32_t>(no), kNone});
+    }
     return it->head;
   }
   static void HeadsIn(const Series& s, std::int64_t from, std::int64_t to,
@@ -696,24 +731,41 @@ struct EventGrouper::Impl {
       if (!std::binary_search(actors.begin(), actors.end(), p)) f(p);
     }
   }
-  // Posts `e` (of mention r) in each participant's series: in the fine
+  // Fills `uses` with the series r reads and is posted in (see Family).
+  void PlanSeries(const Rec& r) {
+    uses.clear();
+    const bool pairs = r.n_actors > 0 && r.n_recipients > 0 &&
+                       std::size_t{r.n_actors} * r.n_recipients <= kMaxPairs;
+    if (pairs) {
+      for (std::uint32_t a : Actors(r, pool.data())) {
+        for (std::uint32_t b : Recipients(r, pool.data())) {
+          uses.push_back({SeriesKey(kPair, r.type, a, b), kNone, true, true});
+        }
+      }
+    }
+    ForEachParticipant(r, [&](std::uint32_t p) {
+      uses.push_back({SeriesKey(kPairsBy, r.type, p), kNone, !pairs, pairs});
+      uses.push_back({SeriesKey(kSingle, r.type, p), kNone, true, !pairs});
+    });
+  }
+  // Posts `e` (of mention r) in each series planned for it: in the fine
   // buckets its interval touches (intervals of at most
   // kMaxFineDays days), else in the 32-day buckets (at most
   // kMaxBucketedDays), else in the wide list. Runs after Lookup(r), whose
-  // series_hit it uses.
+  // plan and series it uses.
   void Index(const Rec& r, const Entry& e) {
     std::int64_t first = 0, last = -1;
     const bool bounded = DayRange(r, 0, first, last);
     const std::int64_t days = last - first + 1;
-    std::size_t k = 0;
-    ForEachParticipant(r, [&](std::uint32_t p) {
-      std::uint32_t at = series_hit[k++];
-      if (at == kNone) {
-        at = static_cast<std::uint32_t>(series.size());
-        series_of.emplace(SeriesKey(r.type, p), at);
-        series.emplace_back();
+    for (SeriesUse& u : uses) {
+      if (!u.post) continue;
+      if (u.series == kNone) {
+        // Probed again: an earlier use in this plan may have created it.
+        auto [it, inserted] = series_of.try_emplace(u.key, static_cast<std::uint32_t>(series.size()));
+        if (inserted) series.push_back(Series());
+        u.series = it->second;
       }
-      Series& s = series[at];
+      Series& s = series[u.series];
       if (bounded && days <= kMaxFineDays) {
         for (std::int64_t d = FloorDiv(first, kFineDays); d <= FloorDiv(last, kFineDays); ++d) {
           Append(BlockHead(s, d), e);
@@ -725,20 +777,22 @@ struct EventGrouper::Impl {
       } else {
         Append(s.wide, e);
       }
-    });
+    }
   }
-  // The heads of the lists a lookup for r reads: per participant, the fine
-  // and 32-day buckets its widened interval touches and the wide list; for
-  // an unbounded or very long interval, every list of the series.
+  // Plans r's series and collects the heads of the lists a lookup for r
+  // reads: per series read, the fine and 32-day buckets its widened
+  // interval touches and the wide list; for an unbounded or very long
+  // interval, every list of the series.
   void Lookup(const Rec& r, std::vector<std::uint32_t>& out) {
     std::int64_t first = 0, last = -1;
     const bool bounded = DayRange(r, options.time_tolerance_micros, first, last);
     const std::int64_t days = last - first + 1;
-    series_hit.clear();
-    ForEachParticipant(r, [&](std::uint32_t p) {
-      auto it = series_of.find(SeriesKey(r.type, p));
-      series_hit.push_back(it == series_of.end() ? kNone : it->second);
-      if (it == series_of.end()) return;
+    PlanSeries(r);
+    for (SeriesUse& u : uses) {
+      auto it = series_of.find(u.key);
+      if (it == series_of.end()) continue;
+      u.series = it->second;
+      if (!u.read) continue;
       const Series& s = series[it->second];
       if (bounded && days <= kMaxBucketedDays) {
         HeadsIn(s, FloorDiv(first, kFineDays), FloorDiv(last, kFineDays), out);
@@ -750,7 +804,7 @@ struct EventGrouper::Impl {
         for (const Block& b : s.blocks) out.push_back(b.head);
         if (s.wide != kNone) out.push_back(s.wide);
       }
-    });
+    }
   }
 
   std::uint32_t MinMember(std::uint32_t root) const {
@@ -1120,7 +1174,7 @@ std::size_t EventGrouper::MemoryBytes() const {
                       s.stamp.bytes() + s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
                       TableBytes(s.stand_in_of) + TableBytes(s.index_of) +
                       TableBytes(s.groups) + TableBytes(s.root_of_key) +
-                      TableBytes(s.series_of) + VectorBytes(s.series) + s.slots.bytes();
+                      TableBytes(s.series_of) + s.series.bytes() + s.slots.bytes();
   for (const auto& [root, g] : s.groups) {
     bytes += VectorBytes(g.members) + VectorBytes(g.counted) + VectorBytes(g.independent);
     if (g.indexes != nullptr) {
@@ -1130,7 +1184,7 @@ std::size_t EventGrouper::MemoryBytes() const {
       for (const auto& [band, members] : x.bands) bytes += VectorBytes(members);
     }
   }
-  for (const Impl::Series& series : s.series) bytes += VectorBytes(series.blocks);
+  for (std::size_t i = 0; i < s.series.size(); ++i) bytes += VectorBytes(s.series[i].blocks);
   return bytes;
 }
 
