@@ -210,12 +210,17 @@ class EventGrouper {
   EventGrouper& operator=(const EventGrouper&) = delete;
 
   // Adds one mention and links it to every earlier compatible mention.
-  // Cost: one hash lookup per participant, then a read of the postings of
-  // the (type, participant) blocks its widened interval touches (4-day and
-  // 32-day buckets and the open-ended list), each checked against a 16-byte
-  // summary, and a full compatibility check per posting that passes. A
-  // mention without time, or with one longer than about a year, reads every
-  // posting sharing its type and a participant.
+  // Cost: a few hash lookups per participant (and per actor-recipient pair
+  // of a mention naming both roles), then a read of the postings of the
+  // blocks its widened interval touches (4-day and 32-day buckets and the
+  // open-ended list) in the series it may match in: a mention naming
+  // actors and recipients reads the mentions of its type that name one of
+  // its (actor, recipient) pairs, and those naming one role only; a
+  // mention naming one role reads every mention of its type naming one of
+  // its participants. Each posting is checked against a 16-byte summary,
+  // and a full compatibility check follows per posting that passes. A
+  // mention without time, or with one longer than about a year, reads
+  // every posting of its series.
   AddResult Add(const Mention& mention);
 
   // The event a mention belongs to; nullopt if the mention is unknown.
