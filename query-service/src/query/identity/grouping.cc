@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -644,8 +645,12 @@ struct EventGrouper::Impl {
   };
   struct Series {
     std::uint32_t wide = kNone;
-    std::vector<Block> blocks;  // sorted by `no`
+    // Sorted by `no`. Up to two blocks (most series: a pair reported on a
+    // day or two) are kept inline, in the room a vector's pointer and
+    // capacity would take, so they cost no allocation.
+    absl::InlinedVector<Block, 2> blocks;
   };
+  static_assert(sizeof(Series) == 32);
   enum Family : std::uint64_t { kPairsBy = 1, kSingle = 2, kPair = 3 };
   static constexpr std::size_t kMaxPairs = 16;
   absl::flat_hash_map<std::uint64_t, std::uint32_t> series_of;  // SeriesKey -> series
@@ -1184,7 +1189,10 @@ std::size_t EventGrouper::MemoryBytes() const {
       for (const auto& [band, members] : x.bands) bytes += VectorBytes(members);
     }
   }
-  for (std::size_t i = 0; i < s.series.size(); ++i) bytes += VectorBytes(s.series[i].blocks);
+  for (std::size_t i = 0; i < s.series.size(); ++i) {
+    const auto& blocks = s.series[i].blocks;
+    if (blocks.capacity() > 2) bytes += blocks.capacity() * sizeof(Impl::Block);
+  }
   return bytes;
 }
 
