@@ -310,6 +310,7 @@ void Fill(benchmark::State& state, bool group) {
   const double n = static_cast<double>(b.events);
   state.counters["columns_per_event"] = static_cast<double>(b.usage.event_columns) / n;
   state.counters["postings_per_event"] = static_cast<double>(b.usage.postings) / n;
+  state.counters["other_per_event"] = static_cast<double>(b.usage.other) / n;
   state.counters["events"] = static_cast<double>(b.events);
   state.counters["identity_per_event"] = static_cast<double>(b.usage.identity) / n;
   state.counters["grouper_per_event"] = static_cast<double>(b.usage.grouper) / n;

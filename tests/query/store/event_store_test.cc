@@ -274,6 +274,62 @@ TEST_F(EventStoreTest, EventIdOfAnotherArticleIsAlreadyExistsAndAtomic) {
   EXPECT_EQ(q.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
+// Articles are stored packed (their id and times in fields, the rest as
+// bytes): every field comes back exactly as given, through GetArticle, the
+// export that snapshots use, and the events and quotes that name the article.
+TEST_F(EventStoreTest, ArticlesKeepEveryFieldExactly) {
+  ArticleInfo full = KurskArticle();
+  full.title = std::string(300, 't');  // longer than one varint byte
+  full.authors = {"Jia", "", "B. Ortiz"};
+  full.outlet = "news.example";
+  full.url = "https://news.example/kursk?x=1";
+  full.language = "en";
+  full.sections = {Section{"", 0}, Section{"Kursk", 120}, Section{"Aftermath", 4096}};
+  full.body_bytes = 123456;
+  full.published_at = absl::FromUnixNanos(1722902400123456789);  // nanoseconds kept
+  ArticleInfo bare;
+  bare.id = "art_bare";
+  Event e = KurskEvents()[0];
+  e.id = "bare-1";
+  e.article_id = "art_bare";
+  e.quote_ids.clear();
+  ASSERT_TRUE(store_.AppendArticle(full, KurskEvents(), KurskQuotes()).ok());
+  auto appended = store_.AppendArticle(bare, {e}, {});
+  ASSERT_TRUE(appended.ok()) << appended.status();
+
+  ArticleInfo want_full = full;
+  want_full.event_count = static_cast<std::int32_t>(KurskEvents().size());
+  want_full.quote_count = static_cast<std::int32_t>(KurskQuotes().size());
+  want_full.ingested_at = Day(2025, 2, 1);
+  ArticleInfo want_bare = bare;
+  want_bare.event_count = 1;
+  want_bare.ingested_at = Day(2025, 2, 1);
+  EXPECT_EQ(*store_.GetArticle(full.id), want_full);
+  EXPECT_EQ(*store_.GetArticle("art_bare"), want_bare);
+
+  std::vector<ArticleInfo> exported;
+  ASSERT_TRUE(store_
+                  .ExportArticles([] {},
+                                  [&](const ArticleInfo& a, const std::vector<Event>& events,
+                                      const std::vector<Quote>& quotes) {
+                                    exported.push_back(a);
+                                    for (const Event& ev : events) {
+                                      EXPECT_EQ(ev.article_id, a.id);
+                                      EXPECT_EQ(ev.published_at, a.published_at);
+                                    }
+                                    for (const Quote& q : quotes) {
+                                      EXPECT_EQ(q.article_id, a.id);
+                                      EXPECT_EQ(q.published_at, a.published_at);
+                                    }
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  EXPECT_THAT(exported, ElementsAre(want_full, want_bare));
+  EXPECT_EQ(store_.GetEvent("bare-1")->article_id, "art_bare");
+  EXPECT_EQ(store_.GetEvent("bare-1")->published_at, std::nullopt);
+  EXPECT_EQ(store_.GetEvent(KurskEvents()[0].id)->published_at, full.published_at);
+}
+
 TEST_F(EventStoreTest, UnknownIdsAreNotFound) {
   AppendKursk();
   auto e = store_.GetEvent("ev_x");

@@ -281,11 +281,11 @@ absl::Status EventStore::ExportArticles(
       for (std::size_t i = begin; i < end; ++i) {
         const ArticleRec& a = articles_[i];
         Item item;
-        item.article = a.info;
-        for (std::int32_t k = 0; k < a.info.event_count; ++k) {
+        item.article = a.Info();
+        for (std::int32_t k = 0; k < a.event_count; ++k) {
           item.events.push_back(EventOut(a.first_event + static_cast<std::uint32_t>(k)));
         }
-        for (std::int32_t k = 0; k < a.info.quote_count; ++k) {
+        for (std::int32_t k = 0; k < a.quote_count; ++k) {
           item.quotes.push_back(QuoteOut(a.first_quote + static_cast<std::uint32_t>(k)));
         }
         items.push_back(std::move(item));
@@ -330,7 +330,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
     if (const std::uint32_t other = event_index_.Find(e.id); other != kNone) {
       return absl::AlreadyExistsError(absl::StrCat(
           "event '", e.id, "' already exists in article '",
-          articles_[events_.article(other)].info.id, "'"));
+          articles_[events_.article(other)].id, "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEvent(e, i));
   }
@@ -352,7 +352,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
     if (it != quote_index_.end()) {
       return absl::AlreadyExistsError(absl::StrCat(
           "quote '", q.id, "' already exists in article '",
-          articles_[quotes_[it->second].article].info.id, "'"));
+          articles_[quotes_[it->second].article].id, "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEntity(q.speaker, field));
   }
@@ -569,15 +569,21 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   last_ingest_ = ingested;
   {
     ArticleRec& a = articles_.emplace_back();
-    a.info = std::move(article);
-    a.info.event_count = static_cast<std::int32_t>(events.size());
-    a.info.quote_count = static_cast<std::int32_t>(quotes.size());
-    a.info.ingested_at = absl::FromUnixMicros(ingested);
+    internal::PackArticle(article, article_scratch_);
+    // The id and the packed fields in one append, so that they are adjacent.
+    const std::size_t id_size = article.id.size();
+    article_scratch_.insert(0, article.id);
+    const absl::string_view bytes = article_arena_.Append(article_scratch_);
+    a.id = bytes.substr(0, id_size);
+    a.packed = bytes.substr(id_size);
+    a.published_at = article.published_at;
+    a.event_count = static_cast<std::int32_t>(events.size());
+    a.quote_count = static_cast<std::int32_t>(quotes.size());
     a.first_event = static_cast<std::uint32_t>(events_.size());
     a.first_quote = static_cast<std::uint32_t>(quotes_.size());
-    a.published = ToMicros(a.info.published_at);
+    a.published = ToMicros(a.published_at);
     a.ingested = ingested;
-    article_index_.emplace(absl::string_view(a.info.id), article_idx);
+    article_index_.emplace(a.id, article_idx);
   }
   const std::int64_t published = articles_.back().published;
 
@@ -746,7 +752,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   const ArticleRec& a = articles_[r.article];
   Event e;
   e.id = r.id;
-  e.article_id = a.info.id;
+  e.article_id = std::string(a.id);
   e.type = r.type;
   e.mode = std::string(pool_.Get(r.mode));
   for (std::size_t i = 0; i < r.mentions.size(); ++i) {
@@ -803,7 +809,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   e.summary = std::move(r.summary);
   e.ingested_at = absl::FromUnixMicros(a.ingested);
   e.revision = static_cast<std::int64_t>(idx) + 1;
-  e.published_at = a.info.published_at;
+  e.published_at = a.published_at;
   e.identity = IdentityOut(idx);
   return e;
 }
@@ -870,13 +876,13 @@ Quote EventStore::QuoteOut(std::uint32_t idx) const {
   const ArticleRec& a = articles_[r.article];
   Quote q;
   q.id = r.id;
-  q.article_id = a.info.id;
+  q.article_id = std::string(a.id);
   q.speaker = EntityOut(r.speaker);
   q.cue = std::string(pool_.Get(r.cue));
   q.text = r.text;
   q.span = r.span;
   for (std::uint32_t id : r.event_ids) q.event_ids.emplace_back(pool_.Get(id));
-  q.published_at = a.info.published_at;
+  q.published_at = a.published_at;
   return q;
 }
 
@@ -899,7 +905,7 @@ absl::StatusOr<ArticleInfo> EventStore::GetArticle(absl::string_view id) const {
   if (it == article_index_.end()) {
     return absl::NotFoundError(absl::StrCat("article '", id, "' not found"));
   }
-  return articles_[it->second].info;
+  return articles_[it->second].Info();
 }
 
 Stats EventStore::GetStats() const {
@@ -941,7 +947,8 @@ MemoryUsage EventStore::GetMemoryUsage() const {
   }
   m.identity = static_cast<std::int64_t>(identity_.MemoryBytes());
   m.other += static_cast<std::int64_t>(
-      articles_.size() * sizeof(ArticleRec) + quotes_.size() * sizeof(QuoteRec) +
+      articles_.size() * sizeof(ArticleRec) + article_arena_.bytes() +
+      quotes_.size() * sizeof(QuoteRec) +
       places_.size() * sizeof(PlaceRec));
   return m;
 }

@@ -321,6 +321,9 @@ class EventStore {
   internal::EventTable events_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::QuoteRec> quotes_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::ArticleRec> articles_ ABSL_GUARDED_BY(mu_);
+  // Article ids and packed fields (ArticleRec), and Append's buffer.
+  internal::ByteArena article_arena_ ABSL_GUARDED_BY(mu_);
+  std::string article_scratch_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::EntityRec> entities_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::PlaceRec> places_ ABSL_GUARDED_BY(mu_);
   // Keys point into the records above, which never move.

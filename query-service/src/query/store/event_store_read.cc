@@ -275,7 +275,7 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     for (std::uint32_t a : *f.articles) {
       Postings& p = owned.emplace_back();
       const internal::ArticleRec& rec = articles_[a];
-      for (std::int32_t i = 0; i < rec.info.event_count; ++i) {
+      for (std::int32_t i = 0; i < rec.event_count; ++i) {
         p.push_back(rec.first_event + static_cast<std::uint32_t>(i));
       }
       lists.push_back(&p);
@@ -761,7 +761,7 @@ absl::StatusOr<QuotePage> EventStore::ListQuotes(const QuoteQuery& query) const 
     if (scan_all) {
       scan_all = false;
       const internal::ArticleRec& a = articles_[article];
-      for (std::int32_t i = 0; i < a.info.quote_count; ++i) {
+      for (std::int32_t i = 0; i < a.quote_count; ++i) {
         candidates.push_back(a.first_quote + static_cast<std::uint32_t>(i));
       }
     }

@@ -248,6 +248,45 @@ EventRec EventTable::Get(std::uint32_t i) const {
   return r;
 }
 
+void PackArticle(const ArticleInfo& info, std::string& out) {
+  Writer w(out);
+  w.Bytes(info.title);
+  w.Varint(info.authors.size());
+  for (const std::string& a : info.authors) w.Bytes(a);
+  w.Bytes(info.outlet);
+  w.Bytes(info.url);
+  w.Bytes(info.language);
+  w.Varint(info.sections.size());
+  for (const Section& sec : info.sections) {
+    w.Bytes(sec.heading);
+    w.Signed(sec.offset);
+  }
+  w.Signed(info.body_bytes);
+}
+
+ArticleInfo ArticleRec::Info() const {
+  ArticleInfo info;
+  info.id = std::string(id);
+  Reader in(packed);
+  info.title = std::string(in.Bytes());
+  info.authors.resize(in.Varint());
+  for (std::string& a : info.authors) a = std::string(in.Bytes());
+  info.outlet = std::string(in.Bytes());
+  info.url = std::string(in.Bytes());
+  info.language = std::string(in.Bytes());
+  info.sections.resize(in.Varint());
+  for (Section& sec : info.sections) {
+    sec.heading = std::string(in.Bytes());
+    sec.offset = static_cast<std::int32_t>(in.Signed());
+  }
+  info.body_bytes = static_cast<std::int32_t>(in.Signed());
+  info.published_at = published_at;
+  info.event_count = event_count;
+  info.quote_count = quote_count;
+  info.ingested_at = absl::FromUnixMicros(ingested);
+  return info;
+}
+
 std::size_t EventTable::bytes() const {
   return type_.bytes() + modality_.bytes() + article_.bytes() + place_.bytes() +
          mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
