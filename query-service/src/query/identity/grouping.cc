@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -97,6 +98,49 @@ class Interner {
   absl::flat_hash_map<std::string, std::uint32_t> ids_;
 };
 
+// A mention's place as the compatibility test reads it. Mentions name few
+// distinct places, so each record keeps an index into a table of these
+// (4 bytes) instead of the fields (21).
+struct PlaceRec {
+  std::uint32_t place = 0;   // interned ids; 0 = none
+  std::uint32_t admin1 = 0;
+  std::uint32_t country = 0;
+  float latitude = 0, longitude = 0;
+  std::uint8_t level = 0;
+  bool has_coordinates = false;
+  // Bit-wise, so that every record equals itself (a NaN coordinate too).
+  auto Bits() const {
+    return std::make_tuple(place, admin1, country, std::bit_cast<std::uint32_t>(latitude),
+                           std::bit_cast<std::uint32_t>(longitude), level, has_coordinates);
+  }
+  bool operator==(const PlaceRec& o) const { return Bits() == o.Bits(); }
+  template <typename H>
+  friend H AbslHashValue(H h, const PlaceRec& p) {
+    return H::combine(std::move(h), p.Bits());
+  }
+};
+
+// Distinct places with dense ids; id 0 is "no place".
+class PlaceTable {
+ public:
+  PlaceTable() : places_(1) {}
+  std::uint32_t Id(const PlaceRec& p) {
+    if (p == PlaceRec()) return 0;
+    auto [it, inserted] = ids_.try_emplace(p, static_cast<std::uint32_t>(places_.size()));
+    if (inserted) places_.push_back(p);
+    return it->second;
+  }
+  const PlaceRec* data() const { return places_.data(); }
+  std::size_t MemoryBytes() const {
+    return places_.capacity() * sizeof(PlaceRec) +
+           ids_.capacity() * (sizeof(std::pair<PlaceRec, std::uint32_t>) + 1);
+  }
+
+ private:
+  std::vector<PlaceRec> places_;
+  absl::flat_hash_map<PlaceRec, std::uint32_t> ids_;
+};
+
 // Mention ids by index: each id's bytes once in an arena, after its length
 // (a varint), and a pointer per id. About 9 bytes plus the id's own, where
 // a std::string takes 32 and a heap block for ids over 15 bytes.
@@ -136,17 +180,14 @@ class IdTable {
 };
 
 // A mention in the compact form the grouper keeps and compares. Laid out
-// without padding (96 bytes): wider fields first, the flags last.
+// without padding (80 bytes): wider fields first, the flags last.
 struct Rec {
   std::int32_t type = 0;
   std::uint32_t mode = 0;
   // Fixed 64-bit hash of the article id (0 = none), compared for equality
   // only: a false match needs a 64-bit collision between two article ids.
   std::uint64_t article = 0;
-  std::uint32_t place = 0;
-  std::uint32_t admin1 = 0;
-  std::uint32_t country = 0;
-  float latitude = 0, longitude = 0;
+  std::uint32_t place = 0;   // PlaceTable id; 0 = none
   std::uint32_t outlet = 0;  // corroboration only
   std::int64_t start = kOpenStart, end = kOpenEnd;
   std::uint64_t fingerprint = 0;  // corroboration only
@@ -158,14 +199,12 @@ struct Rec {
   static constexpr int kInline = 3;
   std::uint32_t inline_ids[kInline] = {0, 0, 0};
   std::uint8_t modality = 0;
-  std::uint8_t level = 0;
-  bool has_coordinates : 1 = false;
   bool timed : 1 = false;
   // Corroboration: the text is a near-copy of an earlier member of its
   // event from another outlet (kept by the event's counting).
   bool copy : 1 = false;
 };
-static_assert(sizeof(Rec) == 96);
+static_assert(sizeof(Rec) == 80);
 
 // Appends the sorted, unique interned ids to `pool`; returns how many.
 std::uint16_t InternSet(Interner& in, const std::vector<std::string>& ids,
@@ -196,8 +235,8 @@ Ids Recipients(const Rec& r, const std::uint32_t* pool) {
   return {Participants(r, pool) + r.n_actors, r.n_recipients};
 }
 
-Rec Normalize(Interner& in, std::vector<std::uint32_t>& pool, const Mention& m,
-              const GroupingOptions& o) {
+Rec Normalize(Interner& in, std::vector<std::uint32_t>& pool, PlaceTable& places,
+              const Mention& m, const GroupingOptions& o) {
   Rec r;
   r.type = m.event_type;
   r.modality = static_cast<std::uint8_t>(m.modality);
@@ -213,13 +252,15 @@ Rec Normalize(Interner& in, std::vector<std::uint32_t>& pool, const Mention& m,
   }
   const MentionPlace& p = m.place;
   if (!p.empty()) {
-    r.place = in.Id(p.id);
-    r.admin1 = in.Id(p.admin1_id);
-    r.country = in.Id(p.country);
-    r.level = static_cast<std::uint8_t>(p.level);
-    r.has_coordinates = p.has_coordinates;
-    r.latitude = static_cast<float>(p.latitude);
-    r.longitude = static_cast<float>(p.longitude);
+    PlaceRec pr;
+    pr.place = in.Id(p.id);
+    pr.admin1 = in.Id(p.admin1_id);
+    pr.country = in.Id(p.country);
+    pr.level = static_cast<std::uint8_t>(p.level);
+    pr.has_coordinates = p.has_coordinates;
+    pr.latitude = static_cast<float>(p.latitude);
+    pr.longitude = static_cast<float>(p.longitude);
+    r.place = places.Id(pr);
   }
   const MentionTime& t = m.when;
   if (t.start_micros || t.end_micros) {
@@ -252,7 +293,7 @@ bool Intersects(const Ids& a, const Ids& b) {
   return false;
 }
 
-bool PlacesCompatible(const Rec& a, const Rec& b, double max_km) {
+bool PlacesCompatible(const PlaceRec& a, const PlaceRec& b, double max_km) {
   if (a.place == 0 && a.country == 0) return true;
   if (b.place == 0 && b.country == 0) return true;
   if (a.country != 0 && b.country != 0 && a.country != b.country) return false;
@@ -281,7 +322,7 @@ bool TimesCompatible(const Rec& a, const Rec& b, std::int64_t tolerance) {
 }
 
 bool RecCompatible(const Rec& a, const Rec& b, const std::uint32_t* pool,
-                   const GroupingOptions& o) {
+                   const PlaceRec* places, const GroupingOptions& o) {
   if (a.type != b.type) return false;
   if (a.mode != 0 && b.mode != 0 && a.mode != b.mode) return false;
   if (a.modality != 0 && b.modality != 0 && a.modality != b.modality) return false;
@@ -294,21 +335,22 @@ bool RecCompatible(const Rec& a, const Rec& b, const std::uint32_t* pool,
   if (!shared_actor && !shared_recipient && !Intersects(aa, br) && !Intersects(ar, ba)) {
     return false;
   }
+  const PlaceRec& pa = places[a.place];
+  const PlaceRec& pb = places[b.place];
   if (a.article != 0 && a.article == b.article) {
-    return aa == ba && ar == br && a.place == b.place && a.country == b.country &&
+    return aa == ba && ar == br && pa.place == pb.place && pa.country == pb.country &&
            a.timed == b.timed && a.start == b.start && a.end == b.end;
   }
-  return PlacesCompatible(a, b, o.max_distance_km);
+  return PlacesCompatible(pa, pb, o.max_distance_km);
 }
 
 // Whether two mentions agree on every field the compatibility test reads
 // apart from the article: then any third mention of another article is
 // compatible with both or with neither.
 bool SameFields(const Rec& a, const Rec& b, const std::uint32_t* pool) {
+  // One PlaceTable id: the same place fields, bit for bit.
   return a.type == b.type && a.mode == b.mode && a.modality == b.modality &&
-         a.level == b.level && a.has_coordinates == b.has_coordinates && a.timed == b.timed &&
-         a.place == b.place && a.admin1 == b.admin1 && a.country == b.country &&
-         a.latitude == b.latitude && a.longitude == b.longitude && a.start == b.start &&
+         a.timed == b.timed && a.place == b.place && a.start == b.start &&
          a.end == b.end && Actors(a, pool) == Actors(b, pool) &&
          Recipients(a, pool) == Recipients(b, pool);
 }
@@ -316,8 +358,8 @@ std::uint64_t FieldsHash(const Rec& r, const std::uint32_t* pool) {
   std::uint64_t h = Mix(static_cast<std::uint64_t>(static_cast<std::uint32_t>(r.type)) |
                         (static_cast<std::uint64_t>(r.mode) << 32));
   auto add = [&h](std::uint64_t v) { h = Mix(h ^ (v + 0x9e3779b97f4a7c15ULL)); };
-  add(r.modality | (r.level << 8) | (r.timed ? 1u << 16 : 0u));
-  add(r.place | (static_cast<std::uint64_t>(r.country) << 32));
+  add(r.modality | (r.timed ? 1u << 16 : 0u));
+  add(r.place);
   add(static_cast<std::uint64_t>(r.start));
   add(static_cast<std::uint64_t>(r.end));
   for (std::uint32_t p : Actors(r, pool)) add(p);
@@ -368,8 +410,9 @@ std::uint32_t TagOf(const Rec& r, const std::uint32_t* pool) {
   return (r.mode == 0 ? 0 : 1 + r.mode % 255) | (static_cast<std::uint32_t>(r.modality & 3) << 8) |
          bloom(Actors(r, pool)) << 10 | bloom(Recipients(r, pool)) << 21;
 }
-std::uint16_t CountryCode(const Rec& r) {
-  return static_cast<std::uint16_t>(r.country == 0 ? 0 : 1 + r.country % 65535);
+std::uint16_t CountryCode(const Rec& r, const PlaceRec* places) {
+  const std::uint32_t country = places[r.place].country;
+  return static_cast<std::uint16_t>(country == 0 ? 0 : 1 + country % 65535);
 }
 // [start, end) in whole hours, widened by `tolerance` on both sides; each
 // bound rounded outwards and clamped to 32 bits (open = the limit).
@@ -383,7 +426,8 @@ std::pair<std::int32_t, std::int32_t> Hours(const Rec& r, std::int64_t tolerance
   if (hi != kOpenEnd) h.second = ClampHours(FloorDiv(hi, kHour) + 1);
   return h;
 }
-Entry EntryOf(const Rec& r, const std::uint32_t* pool, std::uint32_t mention) {
+Entry EntryOf(const Rec& r, const std::uint32_t* pool, const PlaceRec* places,
+              std::uint32_t mention) {
   const auto [start, end] = Hours(r, 0);
   const std::int64_t len = static_cast<std::int64_t>(end) - start;
   return Entry{mention, TagOf(r, pool), start,
@@ -391,11 +435,12 @@ Entry EntryOf(const Rec& r, const std::uint32_t* pool, std::uint32_t mention) {
                                                   len >= 0xffff
                                               ? 0xffff
                                               : len),
-               CountryCode(r)};
+               CountryCode(r, places)};
 }
-Probe ProbeOf(const Rec& r, const std::uint32_t* pool, std::int64_t tolerance) {
+Probe ProbeOf(const Rec& r, const std::uint32_t* pool, const PlaceRec* places,
+              std::int64_t tolerance) {
   const auto [start, end] = Hours(r, tolerance);
-  return Probe{TagOf(r, pool), CountryCode(r), start, end};
+  return Probe{TagOf(r, pool), CountryCode(r, places), start, end};
 }
 
 // Whether the candidate behind `e` may be compatible with the mention behind
@@ -523,9 +568,10 @@ std::optional<std::uint64_t> EventKeyOfId(absl::string_view event_id) {
 bool Compatible(const Mention& a, const Mention& b, const GroupingOptions& options) {
   Interner in;
   std::vector<std::uint32_t> pool;
-  const Rec ra = Normalize(in, pool, a, options);
-  const Rec rb = Normalize(in, pool, b, options);
-  return RecCompatible(ra, rb, pool.data(), options);
+  PlaceTable places;
+  const Rec ra = Normalize(in, pool, places, a, options);
+  const Rec rb = Normalize(in, pool, places, b, options);
+  return RecCompatible(ra, rb, pool.data(), places.data(), options);
 }
 
 struct EventGrouper::Impl {
@@ -547,6 +593,7 @@ struct EventGrouper::Impl {
   absl::flat_hash_map<std::uint32_t, std::uint32_t> stand_in_of;
   Column<std::uint32_t> alt;  // per mention; kNone = none
   std::vector<std::uint32_t> pool;  // participants of every mention
+  PlaceTable places;                // the places of every mention
   IdTable ids;  // mention ids, by index
   // Mention id -> index, keeping each id once (in `ids`): the set holds
   // indexes and hashes and compares them through `ids`.
@@ -628,16 +675,20 @@ struct EventGrouper::Impl {
   // is still checked in full), it never hides one.
   //
   // A list is a newest-first linked list of chunks, all in one column of
-  // 16-byte slots: a header slot followed by `cap` entry slots, in one run.
-  // A list's first chunk holds 1 entry and each next one about twice as
-  // many (3, 7, ...), up to 63, so a block of one posting (most blocks of
-  // rare participants) costs 32 bytes and a busy one is read in long
-  // contiguous runs. Each entry carries what rules most candidates out
-  // (MayBeCompatible) without touching the mention's record.
+  // 8-byte slots: a header slot followed by `cap` 16-byte entries (two
+  // slots each), in one run. A list's first chunk holds 1 entry and each
+  // next one about twice as many (3, 7, ...), up to 63, so a block of one
+  // posting (most blocks of rare participants) costs 24 bytes and a busy
+  // one is read in long contiguous runs. Each entry carries what rules
+  // most candidates out (MayBeCompatible) without touching the mention's
+  // record.
   struct Slot {
-    std::uint32_t a, b, c, d;  // header: next, count, cap, unused;
-                               // entry: an Entry
+    std::uint32_t a, b;  // header: next chunk, count | cap << 16;
+                         // entry: half of an Entry
   };
+  static constexpr std::uint32_t kEntrySlots = sizeof(Entry) / sizeof(Slot);
+  static std::uint32_t CountOf(const Slot& header) { return header.b & 0xffff; }
+  static std::uint32_t CapOf(const Slot& header) { return header.b >> 16; }
   static constexpr std::uint32_t kNone = 0xffffffffu;
   struct Block {
     std::int32_t no;  // fine bucket, or kCoarseBase + 32-day bucket
@@ -676,15 +727,16 @@ struct EventGrouper::Impl {
   }
   // Adds `e` to the list starting at `head` (which may become a new chunk).
   void Append(std::uint32_t& head, const Entry& e) {
-    if (head == kNone || slots[head].b == slots[head].c) {
-      const std::uint32_t cap = head == kNone ? 1 : std::min<std::uint32_t>(63, 2 * slots[head].c + 1);
-      const auto at = static_cast<std::uint32_t>(slots.AppendRun(1 + cap));
-      slots[at] = Slot{head, 0, cap, 0};
+    if (head == kNone || CountOf(slots[head]) == CapOf(slots[head])) {
+      const std::uint32_t cap =
+          head == kNone ? 1 : std::min<std::uint32_t>(63, 2 * CapOf(slots[head]) + 1);
+      const auto at = static_cast<std::uint32_t>(slots.AppendRun(1 + kEntrySlots * cap));
+      slots[at] = Slot{head, cap << 16};
       head = at;
     }
     Slot& h = slots[head];
-    std::memcpy(&slots[head + 1 + h.b], &e, sizeof e);
-    ++h.b;
+    std::memcpy(&slots[head + 1 + kEntrySlots * CountOf(h)], &e, sizeof e);
+    ++h.b;  // the count, below the cap's bits
   }
   // The first block of `blocks` numbered `no` or more.
   template <typename Blocks>
@@ -973,11 +1025,12 @@ AddResult EventGrouper::Add(const Mention& mention) {
     result.change = Change::kUnchanged;
     return result;
   }
-  Rec rec = Normalize(s.interner, s.pool, mention, s.options);
+  Rec rec = Normalize(s.interner, s.pool, s.places, mention, s.options);
   // Candidates from the blocks, deduplicated.
   s.scratch.clear();
   ++s.epoch;
-  const Probe probe = ProbeOf(rec, s.pool.data(), s.options.time_tolerance_micros);
+  const Probe probe =
+      ProbeOf(rec, s.pool.data(), s.places.data(), s.options.time_tolerance_micros);
   const std::uint64_t fields_hash = FieldsHash(rec, s.pool.data());
   const auto fields = static_cast<std::uint32_t>(fields_hash ^ (fields_hash >> 32));
   s.stand_in_of.prefetch(fields);
@@ -997,10 +1050,11 @@ AddResult EventGrouper::Add(const Mention& mention) {
         __builtin_prefetch(&s.slots[chunk->a]);
         found[kept++] = chunk->a;
       }
-      read += chunk->b;
-      for (std::uint32_t i = 1; i <= chunk->b; ++i) {
+      const std::uint32_t count = Impl::CountOf(*chunk);
+      read += count;
+      for (std::uint32_t i = 0; i < count; ++i) {
         Entry e;
-        std::memcpy(&e, &chunk[i], sizeof e);
+        std::memcpy(&e, &chunk[1 + Impl::kEntrySlots * i], sizeof e);
         if (!MayBeCompatible(probe, e)) continue;
         // Each candidate once (a mention sits in several blocks), without
         // sorting: a per-mention stamp of the last Add that saw it.
@@ -1022,9 +1076,9 @@ AddResult EventGrouper::Add(const Mention& mention) {
   for (std::uint32_t c : s.scratch) {
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
-    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.options) ||
+    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.places.data(), s.options) ||
         (rec.article != 0 && s.recs[c].article == rec.article && s.alt[c] != Impl::kNone &&
-         RecCompatible(rec, s.recs[s.alt[c]], s.pool.data(), s.options))) {
+         RecCompatible(rec, s.recs[s.alt[c]], s.pool.data(), s.places.data(), s.options))) {
       roots.push_back(r);
     }
   }
@@ -1047,7 +1101,7 @@ AddResult EventGrouper::Add(const Mention& mention) {
   } else if (rec.n_actors + rec.n_recipients > 0) {
     s.stand_in_of.try_emplace(fields, self);
   }
-  if (stand_in == Impl::kNone) s.Index(rec, EntryOf(rec, s.pool.data(), self));
+  if (stand_in == Impl::kNone) s.Index(rec, EntryOf(rec, s.pool.data(), s.places.data(), self));
   s.recs.push_back(std::move(rec));
 
   if (roots.empty()) {
@@ -1177,6 +1231,7 @@ std::size_t EventGrouper::MemoryBytes() const {
   const Impl& s = *impl_;
   std::size_t bytes = s.interner.MemoryBytes() + s.recs.bytes() + s.parents.bytes() +
                       s.stamp.bytes() + s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
+                      s.places.MemoryBytes() +
                       TableBytes(s.stand_in_of) + TableBytes(s.index_of) +
                       TableBytes(s.groups) + TableBytes(s.root_of_key) +
                       TableBytes(s.series_of) + s.series.bytes() + s.slots.bytes();
