@@ -49,6 +49,9 @@ class Writer {
 // Reads what Writer wrote. The input is trusted (written by this file).
 class Reader {
  public:
+  // Reads from `p` on: a blob's end is never needed (the fields say where
+  // they end), so the table keeps no blob sizes.
+  explicit Reader(const char* p) : p_(p) {}
   explicit Reader(absl::string_view in) : p_(in.data()) {}
   std::uint8_t U8() { return static_cast<std::uint8_t>(*p_++); }
   std::uint64_t Varint() {
@@ -168,25 +171,24 @@ std::uint32_t EventTable::Append(const EventRec& r) {
     figure_.push_back(FigureNumbers{f.low, f.high, f.kind, f.has_high});
   }
   blob_.push_back(blob.data());
-  blob_size_.push_back(static_cast<std::uint32_t>(blob.size()));
   id_hash_.push_back(IdHash(r.id));
   return idx;
 }
 
 absl::string_view EventTable::id(std::uint32_t i) const {
-  Reader in(absl::string_view(blob_[i], blob_size_[i]));
+  Reader in(blob_[i]);
   return in.Bytes();
 }
 
 EventRec EventTable::Get(std::uint32_t i) const {
   EventRec r;
-  Reader in(absl::string_view(blob_[i], blob_size_[i]));
+  Reader in(blob_[i]);
   r.id = std::string(in.Bytes());
   if (const std::uint64_t back = in.Varint(); back == 0) {
     r.sentence = std::string(in.Bytes());
   } else {
     r.sentence_from = i - static_cast<std::uint32_t>(back);
-    Reader held(absl::string_view(blob_[r.sentence_from], blob_size_[r.sentence_from]));
+    Reader held(blob_[r.sentence_from]);
     held.Bytes();   // id
     held.Varint();  // 0: held inline
     r.sentence = std::string(held.Bytes());
@@ -292,7 +294,7 @@ std::size_t EventTable::bytes() const {
          mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
          hi_.bytes() + time_key_.bytes() + mention_begin_.bytes() +
          mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
-         blob_.bytes() + blob_size_.bytes() + id_hash_.bytes() + arena_.bytes();
+         blob_.bytes() + id_hash_.bytes() + arena_.bytes();
 }
 
 }  // namespace newsevents::query::store::internal

@@ -243,7 +243,6 @@ class EventTable {
   Column<std::uint32_t> figure_begin_;
   Column<FigureNumbers> figure_;
   Column<const char*> blob_;
-  Column<std::uint32_t> blob_size_;
   Column<std::uint32_t> id_hash_;
   ByteArena arena_;
   std::string scratch_;  // Append's encoding buffer, reused
