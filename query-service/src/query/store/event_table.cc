@@ -1,4 +1,5 @@
-// Packing of events into EventTable columns and blobs.
+// Packing of events into EventTable columns and blobs, and of articles into
+// ArticleRec (the fields reads use in place, the rest as bytes).
 #include <cstring>
 
 #include "query/store/store_internal.h"
