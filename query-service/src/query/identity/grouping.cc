@@ -580,8 +580,6 @@ struct EventGrouper::Impl {
   Column<Rec> recs;
   // The union-find parent of each mention.
   Column<std::uint32_t> parents;
-  Column<std::uint32_t> stamp;  // per mention: the last Add that saw it
-  std::uint32_t epoch = 0;
   // Mentions with the same fields as an earlier one (wire copies, the same
   // happening in many reports) are not indexed again: the first one stands
   // for them in the blocks (see SameFields). A mention of the stand-in's own
@@ -1028,7 +1026,6 @@ AddResult EventGrouper::Add(const Mention& mention) {
   Rec rec = Normalize(s.interner, s.pool, s.places, mention, s.options);
   // Candidates from the blocks, deduplicated.
   s.scratch.clear();
-  ++s.epoch;
   const Probe probe =
       ProbeOf(rec, s.pool.data(), s.places.data(), s.options.time_tolerance_micros);
   const std::uint64_t fields_hash = FieldsHash(rec, s.pool.data());
@@ -1056,16 +1053,17 @@ AddResult EventGrouper::Add(const Mention& mention) {
         Entry e;
         std::memcpy(&e, &chunk[1 + Impl::kEntrySlots * i], sizeof e);
         if (!MayBeCompatible(probe, e)) continue;
-        // Each candidate once (a mention sits in several blocks), without
-        // sorting: a per-mention stamp of the last Add that saw it.
-        if (s.stamp[e.mention] == s.epoch) continue;
-        s.stamp[e.mention] = s.epoch;
         s.scratch.push_back(e.mention);
       }
     }
     live = kept;
   }
   s.postings_read += read;
+  // Each candidate once (a mention sits in several blocks). Few pass the
+  // summaries, so sorting them costs less than a per-mention mark would
+  // (4 bytes a mention, and a cache miss per candidate to set it).
+  std::sort(s.scratch.begin(), s.scratch.end());
+  s.scratch.erase(std::unique(s.scratch.begin(), s.scratch.end()), s.scratch.end());
   for (std::uint32_t c : s.scratch) {
     __builtin_prefetch(&s.parents[c]);
     __builtin_prefetch(&s.recs[c]);
@@ -1092,7 +1090,6 @@ AddResult EventGrouper::Add(const Mention& mention) {
   }
 
   s.parents.push_back(self);
-  s.stamp.push_back(0);
   s.alt.push_back(Impl::kNone);
   if (stand_in != Impl::kNone) {
     if (s.alt[stand_in] == Impl::kNone && s.recs[stand_in].article != rec.article) {
@@ -1230,7 +1227,7 @@ std::uint64_t EventGrouper::PostingsRead() const { return impl_->postings_read; 
 std::size_t EventGrouper::MemoryBytes() const {
   const Impl& s = *impl_;
   std::size_t bytes = s.interner.MemoryBytes() + s.recs.bytes() + s.parents.bytes() +
-                      s.stamp.bytes() + s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
+                      s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
                       s.places.MemoryBytes() +
                       TableBytes(s.stand_in_of) + TableBytes(s.index_of) +
                       TableBytes(s.groups) + TableBytes(s.root_of_key) +
