@@ -589,7 +589,8 @@ struct EventGrouper::Impl {
   // field sets that share them leave the later one without a stand-in, so
   // it is indexed itself, as it would be without this table.
   absl::flat_hash_map<std::uint32_t, std::uint32_t> stand_in_of;
-  Column<std::uint32_t> alt;  // per mention; kNone = none
+  // Stand-in -> its copy from another article; most mentions have none.
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> alt;
   std::vector<std::uint32_t> pool;  // participants of every mention
   PlaceTable places;                // the places of every mention
   IdTable ids;  // mention ids, by index
@@ -1074,9 +1075,14 @@ AddResult EventGrouper::Add(const Mention& mention) {
   for (std::uint32_t c : s.scratch) {
     const std::uint32_t r = s.FindCompress(c);
     if (std::find(roots.begin(), roots.end(), r) != roots.end()) continue;
-    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.places.data(), s.options) ||
-        (rec.article != 0 && s.recs[c].article == rec.article && s.alt[c] != Impl::kNone &&
-         RecCompatible(rec, s.recs[s.alt[c]], s.pool.data(), s.places.data(), s.options))) {
+    if (RecCompatible(rec, s.recs[c], s.pool.data(), s.places.data(), s.options)) {
+      roots.push_back(r);
+      continue;
+    }
+    if (rec.article == 0 || s.recs[c].article != rec.article) continue;
+    if (auto alt = s.alt.find(c);
+        alt != s.alt.end() &&
+        RecCompatible(rec, s.recs[alt->second], s.pool.data(), s.places.data(), s.options)) {
       roots.push_back(r);
     }
   }
@@ -1090,10 +1096,9 @@ AddResult EventGrouper::Add(const Mention& mention) {
   }
 
   s.parents.push_back(self);
-  s.alt.push_back(Impl::kNone);
   if (stand_in != Impl::kNone) {
-    if (s.alt[stand_in] == Impl::kNone && s.recs[stand_in].article != rec.article) {
-      s.alt[stand_in] = self;
+    if (s.recs[stand_in].article != rec.article) {
+      s.alt.try_emplace(stand_in, self);  // the first such copy
     }
   } else if (rec.n_actors + rec.n_recipients > 0) {
     s.stand_in_of.try_emplace(fields, self);
@@ -1227,7 +1232,7 @@ std::uint64_t EventGrouper::PostingsRead() const { return impl_->postings_read; 
 std::size_t EventGrouper::MemoryBytes() const {
   const Impl& s = *impl_;
   std::size_t bytes = s.interner.MemoryBytes() + s.recs.bytes() + s.parents.bytes() +
-                      s.alt.bytes() + VectorBytes(s.pool) + s.ids.bytes() +
+                      TableBytes(s.alt) + VectorBytes(s.pool) + s.ids.bytes() +
                       s.places.MemoryBytes() +
                       TableBytes(s.stand_in_of) + TableBytes(s.index_of) +
                       TableBytes(s.groups) + TableBytes(s.root_of_key) +
