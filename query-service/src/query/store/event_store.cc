@@ -829,7 +829,7 @@ KeyedIdentity EventStore::KeyedIdentityOut(std::uint32_t idx) const {
   out.grouped = true;
   out.key = g.key;
   Corroboration& c = out.corroboration;
-  c.mentions = static_cast<std::int64_t>(g.size());
+  c.mentions = static_cast<std::int64_t>(identity_.SizeOf(g));
   c.articles = g.articles;
   c.outlets = g.outlets;
   c.independent_outlets = g.independent_outlets;

@@ -120,11 +120,11 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
         const std::uint32_t g = identity_.Resolve(id);
         if (g == kNone || !f.groups->insert(g).second) continue;
         const internal::GroupRec& rec = identity_.group(g);
-        if (!rec.shared) {
+        const internal::Postings& members = identity_.Members(rec);
+        if (members.empty()) {
           f.group_members.push_back(rec.first);
         } else {
-          f.group_members.insert(f.group_members.end(), rec.shared->begin(),
-                                 rec.shared->end());
+          f.group_members.insert(f.group_members.end(), members.begin(), members.end());
         }
       }
       std::sort(f.group_members.begin(), f.group_members.end());
@@ -437,7 +437,7 @@ bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
   auto [it, inserted] = leads.try_emplace(group, idx);
   if (inserted) {
     // The first member that matches, whichever member asked first.
-    const internal::Postings& members = identity_.group(group).members();
+    const internal::Postings& members = identity_.Members(identity_.group(group));
     it->second = source != nullptr && !source->scan ? LeadFromLists(f, members, idx, *source)
                                                     : LeadByScan(f, members, idx);
   }

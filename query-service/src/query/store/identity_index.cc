@@ -8,11 +8,6 @@
 
 namespace newsevents::query::store::internal {
 
-const Postings& GroupRec::members() const {
-  static const Postings* const kNoMembers = new Postings();
-  return shared ? *shared : *kNoMembers;
-}
-
 std::uint32_t IdentityIndex::GroupOfKey(std::uint64_t key) const {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return kNone;
@@ -60,21 +55,31 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result,
   // O(log n) times over all merges.
   std::uint32_t survivor = joined[0];
   for (std::uint32_t g : joined) {
-    if (groups_[g].size() > groups_[survivor].size()) survivor = g;
+    if (SizeOf(groups_[g]) > SizeOf(groups_[survivor])) survivor = g;
   }
   GroupRec& s = groups_[survivor];
-  if (!s.shared) s.shared = std::make_unique<Postings>(1, s.first);
+  if (s.members_at == kNone) {
+    s.members_at = static_cast<std::uint32_t>(member_lists_.size());
+    member_lists_.emplace_back(1, s.first);
+  }
+  Postings& members = member_lists_[s.members_at];
   for (std::uint32_t g : joined) {
     if (g == survivor) continue;
     GroupRec& other = groups_[g];
-    Postings moved = other.shared ? std::move(*other.shared) : Postings{other.first};
-    other.shared.reset();
+    Postings moved;
+    if (other.members_at == kNone) {
+      moved.push_back(other.first);
+    } else {
+      moved = std::move(member_lists_[other.members_at]);
+      member_lists_[other.members_at] = Postings();  // frees its room
+      other.members_at = kNone;
+    }
     for (std::uint32_t m : moved) group_of_.at(m) = survivor;
     Postings merged;
-    merged.reserve(s.shared->size() + moved.size());
-    std::merge(s.shared->begin(), s.shared->end(), moved.begin(), moved.end(),
+    merged.reserve(members.size() + moved.size());
+    std::merge(members.begin(), members.end(), moved.begin(), moved.end(),
                std::back_inserter(merged));
-    *s.shared = std::move(merged);
+    members = std::move(merged);
     // Of two events' first mentions, the later is no longer first.
     first_.at(std::max(s.first, other.first)) = 0;
     s.first = std::min(s.first, other.first);
@@ -83,7 +88,7 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result,
     other.forward = survivor;
     --live_;
   }
-  s.shared->push_back(idx);  // the largest index so far
+  members.push_back(idx);  // the largest index so far
   s.last = idx;
   s.figure_kinds |= figure_kinds;
   s.key = key;
@@ -120,8 +125,8 @@ std::size_t IdentityIndex::MemoryBytes() const {
                       groups_.capacity() * sizeof(GroupRec) +
                       by_key_.capacity() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 1) +
                       retired_.capacity() * (sizeof(std::uint32_t) + sizeof(std::vector<std::uint64_t>) + 1);
-  for (const GroupRec& g : groups_) {
-    if (g.shared) bytes += sizeof(Postings) + g.shared->capacity() * sizeof(std::uint32_t);
+  for (const Postings& m : member_lists_) {
+    bytes += sizeof(Postings) + m.capacity() * sizeof(std::uint32_t);
   }
   for (const auto& [idx, keys] : retired_) bytes += keys.capacity() * sizeof(std::uint64_t);
   return bytes;

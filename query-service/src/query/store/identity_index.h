@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,14 +36,12 @@ struct GroupRec {
   std::int32_t independent_outlets = 0;
   // Bit k: some member has a figure of kind k.
   std::uint32_t figure_kinds = 0;
-  // Every member, ascending; null for an event of one mention (`first`),
-  // which most events are: an empty vector would cost 24 bytes each.
-  std::unique_ptr<Postings> shared;
-
-  // Every member, ascending; empty for an event of one mention.
-  const Postings& members() const;
-  std::size_t size() const { return shared ? shared->size() : 1; }
+  // Where IdentityIndex keeps every member, ascending; kNone for an event
+  // of one mention (`first`), which most events are (a list of their own
+  // would cost 24 bytes each, and a pointer to one 8 here).
+  std::uint32_t members_at = kNone;
 };
+static_assert(sizeof(GroupRec) == 40);
 
 class IdentityIndex {
  public:
@@ -61,6 +60,13 @@ class IdentityIndex {
   // Whether mention idx is an event of its own (no other mention).
   bool IsAlone(std::uint32_t idx) const { return first_[idx] == kFirst; }
   const GroupRec& group(std::uint32_t g) const { return groups_[g]; }
+  // Every member of `g`, ascending; empty for an event of one mention.
+  const Postings& Members(const GroupRec& g) const {
+    return g.members_at == kNone ? no_members_ : member_lists_[g.members_at];
+  }
+  std::size_t SizeOf(const GroupRec& g) const {
+    return g.members_at == kNone ? 1 : member_lists_[g.members_at].size();
+  }
   // Groups ever made (live or absorbed): GroupOf answers below this.
   std::size_t group_count() const { return groups_.size(); }
   std::size_t live_groups() const { return live_; }
@@ -82,6 +88,10 @@ class IdentityIndex {
   static constexpr std::uint8_t kShared = 2;  // ... of an event of several
   Column<std::uint8_t> first_;
   std::vector<GroupRec> groups_;
+  // The member lists of events of several mentions (GroupRec::members_at);
+  // a list emptied by a merge keeps its slot.
+  std::deque<Postings> member_lists_;
+  Postings no_members_;
   std::size_t live_ = 0;
   // Every event key ever issued -> the group it named (follow `forward`).
   absl::flat_hash_map<std::uint64_t, std::uint32_t> by_key_;
