@@ -495,6 +495,18 @@ void ExpectConnectedComponents(const EventGrouper& g, const std::vector<Mention>
   }
 }
 
+// How many pairs of `mentions` Compatible() links: a test over them is not
+// vacuous when many are linked and many are not.
+std::size_t CompatiblePairs(const std::vector<Mention>& mentions) {
+  std::size_t linked = 0;
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
+      linked += Compatible(mentions[i], mentions[j]);
+    }
+  }
+  return linked;
+}
+
 // Many mentions with the same fields (copies of a few reports, some twice in
 // one article, where the same-article rule applies): the grouping still
 // equals the components of Compatible(), in any order.
@@ -661,12 +673,7 @@ TEST(EventGrouper, IndexSummariesNeverDropACompatiblePair) {
   for (const Mention& m : mentions) g.Add(m);
   ExpectConnectedComponents(g, mentions);
   // Not vacuous: the relation links many pairs and rejects many more.
-  std::size_t linked = 0;
-  for (std::size_t i = 0; i < mentions.size(); ++i) {
-    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
-      linked += Compatible(mentions[i], mentions[j]);
-    }
-  }
+  const std::size_t linked = CompatiblePairs(mentions);
   EXPECT_GT(linked, 200u);
   EXPECT_GT(g.event_count(), 50u);
 }
@@ -778,12 +785,7 @@ TEST(EventGrouper, EveryParticipantShapeFindsItsCompatibleMentions) {
     m.seen_micros = i;
     mentions.push_back(std::move(m));
   }
-  std::size_t linked = 0;
-  for (std::size_t i = 0; i < mentions.size(); ++i) {
-    for (std::size_t j = i + 1; j < mentions.size(); ++j) {
-      linked += Compatible(mentions[i], mentions[j]);
-    }
-  }
+  const std::size_t linked = CompatiblePairs(mentions);
   ASSERT_GT(linked, 300u);
   for (int order = 0; order < 3; ++order) {
     std::shuffle(mentions.begin(), mentions.end(), rng);
