@@ -570,12 +570,9 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   {
     ArticleRec& a = articles_.emplace_back();
     internal::PackArticle(article, article_scratch_);
-    // The id and the packed fields in one append, so that they are adjacent.
-    const std::size_t id_size = article.id.size();
-    article_scratch_.insert(0, article.id);
     const absl::string_view bytes = article_arena_.Append(article_scratch_);
-    a.id = bytes.substr(0, id_size);
-    a.packed = bytes.substr(id_size);
+    a.id = bytes.substr(0, article.id.size());
+    a.packed = bytes.substr(article.id.size());
     a.published_at = article.published_at;
     a.event_count = static_cast<std::int32_t>(events.size());
     a.quote_count = static_cast<std::int32_t>(quotes.size());

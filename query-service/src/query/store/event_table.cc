@@ -25,8 +25,9 @@ class Writer {
   }
   void Bytes(absl::string_view s) {
     Varint(s.size());
-    out_.append(s.data(), s.size());
+    Raw(s);
   }
+  void Raw(absl::string_view s) { out_.append(s.data(), s.size()); }
   void Float(float f) {
     char b[sizeof(f)];
     std::memcpy(b, &f, sizeof(f));
@@ -253,6 +254,7 @@ EventRec EventTable::Get(std::uint32_t i) const {
 
 void PackArticle(const ArticleInfo& info, std::string& out) {
   Writer w(out);
+  w.Raw(info.id);
   w.Bytes(info.title);
   w.Varint(info.authors.size());
   for (const std::string& a : info.authors) w.Bytes(a);

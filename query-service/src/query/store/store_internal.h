@@ -318,8 +318,9 @@ struct ArticleRec {
   ArticleInfo Info() const;
 };
 
-// The fields of `info` that ArticleRec keeps packed, as bytes written to
-// `out` (cleared), a buffer the caller reuses.
+// Writes to `out` (cleared, a buffer the caller reuses) `info.id` as it is,
+// then the fields of `info` that ArticleRec keeps packed: the bytes of
+// ArticleRec::id and ArticleRec::packed, adjacent.
 void PackArticle(const ArticleInfo& info, std::string& out);
 
 // An EventFilter resolved against the store's tables at one moment. Each
