@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev grpc-proto
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libicu-dev libgumbo-dev rapidjson-dev libre2-dev libxxhash-dev zlib1g-dev libnats-dev
+  libicu-dev libgumbo-dev rapidjson-dev libre2-dev libxxhash-dev zlib1g-dev libzstd-dev libnats-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(clang libclang-rt-14-dev openssl nats-server)

@@ -274,6 +274,60 @@ TEST_F(EventStoreTest, EventIdOfAnotherArticleIsAlreadyExistsAndAtomic) {
   EXPECT_EQ(q.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
+// Evidence sentences and summaries are stored compressed once the store has
+// seen enough of them to train its dictionary: every text comes back
+// exactly, from before and after training, from an event holding its
+// sentence and from one pointing at an earlier event's, and the texts take
+// less room than in a store that never compresses.
+TEST(EventStoreTextTest, TextsComeBackExactlyAndTakeLessRoomOnceCompressed) {
+  ManualClock clock(Day(2025, 2, 1));
+  EventStore plain(EventStoreOptions{.clock = &clock, .text_sample_bytes = 0});
+  EventStore packed(EventStoreOptions{.clock = &clock, .text_sample_bytes = 8192});
+  const char* const kWords[] = {"forces", "said", "the", "attack", "on", "village",
+                                "killed", "at", "least", "civilians", "near", "border",
+                                "drones", "struck", "overnight", "officials", "region"};
+  std::vector<Event> all;
+  for (int a = 0; a < 300; ++a) {
+    ArticleInfo article;
+    article.id = absl::StrCat("art_text_", a);
+    std::vector<Event> events;
+    for (int k = 0; k < 4; ++k) {
+      Event e = KurskEvents()[0];
+      e.id = absl::StrCat(article.id, "-", k);
+      e.article_id = article.id;
+      e.quote_ids.clear();
+      std::string sentence = absl::StrCat("In ", a, ", ");
+      for (int w = 0; w < 20; ++w) {
+        absl::StrAppend(&sentence, kWords[(a * 7 + k * 3 + w * w) % 17], " ");
+      }
+      sentence += a % 10 == 0 ? "\xd0\x9a\xd1\x83\xd1\x80\xd1\x81\xd0\xba." : ".";
+      // Events 0 and 1 share a sentence (held once); event 3 has none.
+      e.evidence.sentence = k == 1 ? events[0].evidence.sentence : k == 3 ? "" : sentence;
+      e.summary = k == 2 ? "" : absl::StrCat("summary of ", e.id, " ", kWords[k]);
+      events.push_back(e);
+    }
+    for (EventStore* store : {&plain, &packed}) {
+      ASSERT_TRUE(store->AppendArticle(article, events, {}).ok());
+    }
+    all.insert(all.end(), events.begin(), events.end());
+  }
+  for (const Event& want : all) {
+    for (EventStore* store : {&plain, &packed}) {
+      absl::StatusOr<Event> got = store->GetEvent(want.id);
+      ASSERT_TRUE(got.ok()) << got.status();
+      ASSERT_EQ(got->evidence.sentence, want.evidence.sentence) << want.id;
+      ASSERT_EQ(got->summary, want.summary) << want.id;
+    }
+  }
+  const MemoryUsage plain_bytes = plain.GetMemoryUsage();
+  const MemoryUsage packed_bytes = packed.GetMemoryUsage();
+  EXPECT_LT(packed_bytes.event_text, plain_bytes.event_text / 2)
+      << "plain " << plain_bytes.event_text << " B, compressed " << packed_bytes.event_text
+      << " B";
+  EXPECT_LE(packed_bytes.event_columns, plain_bytes.event_columns);
+}
+
+
 // Articles are stored packed (their id and times in fields, the rest as
 // bytes): every field comes back exactly as given, through GetArticle, the
 // export that snapshots use, and the events and quotes that name the article.

@@ -178,6 +178,7 @@ EventStore::EventStore(EventStoreOptions options)
       subscriber_buffer_(std::max<std::size_t>(1, options.subscriber_buffer)),
       group_mentions_(options.group_mentions),
       started_at_(clock_->Now()),
+      text_codec_(internal::TextCodecOptions{.train_bytes = options.text_sample_bytes}),
       aggregate_threads_(options.aggregate_threads != 0
                              ? options.aggregate_threads
                              : std::max<std::size_t>(1, std::thread::hardware_concurrency())),
@@ -244,11 +245,30 @@ absl::StatusOr<AppendResult> EventStore::AppendArticle(
       if (c.has_value()) corroboration.emplace_back(std::string(id), *c);
     }
   }
+  // The texts are compressed here too, and the codec trained when it asks
+  // (once, tens of milliseconds): readers go on meanwhile. An evidence
+  // sentence is kept by the first event of the article that gives it.
+  std::vector<std::string> texts(events.size());
+  std::vector<std::uint32_t> sentence_from(events.size(), internal::kNone);
+  bool train = false;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const Event& e = events[k];
+    for (std::size_t j = 0; j < k && !e.evidence.sentence.empty(); ++j) {
+      if (events[j].evidence.sentence == e.evidence.sentence) {
+        sentence_from[k] = static_cast<std::uint32_t>(j);
+        break;
+      }
+    }
+    train |= internal::EncodeEventText(text_codec_, e.summary, e.evidence.sentence,
+                                       sentence_from[k] == internal::kNone, &text_plain_,
+                                       &texts[k]);
+  }
+  if (train) text_codec_.Train();
   AppendResult result{article.id, false, 0};
   {
     absl::WriterMutexLock lock(&mu_);
-    Publish(now, std::move(article), std::move(events), std::move(quotes), grouped,
-            corroboration);
+    Publish(now, std::move(article), std::move(events), std::move(quotes), std::move(texts),
+            sentence_from, grouped, corroboration);
     result.revision = static_cast<std::int64_t>(events_.size());
   }
   if (result.revision > before) Deliver(before, result.revision);
@@ -558,6 +578,8 @@ void EventStore::ToMention(const ArticleInfo& article, const Event& e, std::int6
 
 void EventStore::Publish(absl::Time now, ArticleInfo article,
                          std::vector<Event> events, std::vector<Quote> quotes,
+                         std::vector<std::string> texts,
+                         const std::vector<std::uint32_t>& sentence_from,
                          const std::vector<identity::AddResult>& grouped,
                          const std::vector<std::pair<std::string, identity::Corroboration>>&
                              corroboration) {
@@ -589,26 +611,14 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
   for (std::size_t k = 0; k < events.size(); ++k) {
     Event& e = events[k];
     const auto idx = static_cast<std::uint32_t>(events_.size());
-    r.sentence_from = kNone;
-    for (std::size_t j = 0; j < k; ++j) {  // sentences stay with their events
-      if (events[j].evidence.sentence == e.evidence.sentence &&
-          !e.evidence.sentence.empty()) {
-        r.sentence_from = first_event + static_cast<std::uint32_t>(j);
-        break;
-      }
-    }
+    r.sentence_from = sentence_from[k] == kNone ? kNone : first_event + sentence_from[k];
     r.mentions.clear();
     r.figures.clear();
     r.quote_ids.clear();
     r.arguments.clear();
     r.place = kNone;
     r.id = std::move(e.id);
-    if (r.sentence_from == kNone) {
-      r.sentence = e.evidence.sentence;  // copied: later events compare with it
-    } else {
-      r.sentence.clear();
-    }
-    r.summary = std::move(e.summary);
+    r.text = std::move(texts[k]);
     for (const Entity& x : e.actors) r.mentions.push_back(Mention(x));
     for (const Entity& x : e.recipients) r.mentions.push_back(Mention(x));
     for (const Entity& x : e.patients) r.mentions.push_back(Mention(x));
@@ -925,9 +935,11 @@ MemoryUsage EventStore::GetMemoryUsage() const {
   {
     absl::MutexLock write_lock(&write_mu_);
     m.grouper = static_cast<std::int64_t>(grouper_.MemoryBytes());
+    m.other += static_cast<std::int64_t>(text_codec_.bytes());
   }
   absl::ReaderMutexLock lock(&mu_);
   m.event_columns = static_cast<std::int64_t>(events_.bytes());
+  m.event_text = static_cast<std::int64_t>(events_.text_bytes());
   auto postings = [](const internal::Postings& p) {
     return static_cast<std::int64_t>(p.capacity() * sizeof(std::uint32_t));
   };

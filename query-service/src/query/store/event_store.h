@@ -74,6 +74,10 @@ struct EventStoreOptions {
   // at least `aggregate_min_range` events; 0 = one per hardware thread.
   std::size_t aggregate_threads = 0;
   std::uint32_t aggregate_min_range = 1 << 18;
+  // Evidence sentences and summaries are stored compressed with a zstd
+  // dictionary trained on the first `text_sample_bytes` of them (texts
+  // before that stay as given); 0 = never compress.
+  std::size_t text_sample_bytes = 256 << 10;
 };
 
 // The figure report of `figures` (the matching figures, each with its
@@ -218,8 +222,11 @@ class EventStore {
                        const std::vector<Event>& events,
                        const std::vector<Quote>& quotes) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // texts[k]: event k's text as EncodeEventText wrote it; sentence_from[k]:
+  // the earlier event of the article holding its sentence, or kNone.
   void Publish(absl::Time now, ArticleInfo article, std::vector<Event> events,
-               std::vector<Quote> quotes,
+               std::vector<Quote> quotes, std::vector<std::string> texts,
+               const std::vector<std::uint32_t>& sentence_from,
                const std::vector<identity::AddResult>& grouped,
                const std::vector<std::pair<std::string, identity::Corroboration>>& corroboration)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -318,7 +325,10 @@ class EventStore {
   mutable absl::Mutex mu_;
 
   internal::StringPool pool_ ABSL_GUARDED_BY(mu_);
-  internal::EventTable events_ ABSL_GUARDED_BY(mu_);
+  // Encodes (and is trained) under write_mu_ only; decodes under mu_.
+  internal::TextCodec text_codec_;
+  std::string text_plain_ ABSL_GUARDED_BY(write_mu_);  // AppendArticle's buffer
+  internal::EventTable events_ ABSL_GUARDED_BY(mu_){&text_codec_};
   std::deque<internal::QuoteRec> quotes_ ABSL_GUARDED_BY(mu_);
   std::deque<internal::ArticleRec> articles_ ABSL_GUARDED_BY(mu_);
   // Article ids and packed fields (ArticleRec), and Append's buffer.

@@ -91,10 +91,21 @@ class Reader {
     m.text = U32();
     m.count = Signed();
   }
+  const char* position() const { return p_; }
 
  private:
   const char* p_;
 };
+
+// An event's plain text is the summary's size (a varint), the summary, then
+// the sentence when the event holds it. Sets *summary; returns the rest.
+absl::string_view SplitSummary(absl::string_view plain, std::string* summary) {
+  Reader in(plain);
+  const std::size_t n = in.Varint();
+  const std::size_t header = static_cast<std::size_t>(in.position() - plain.data());
+  summary->assign(plain.data() + header, n);
+  return plain.substr(header + n);
+}
 
 enum Flags : std::uint8_t {
   kOpenStart = 1,
@@ -109,20 +120,27 @@ enum Flags : std::uint8_t {
 
 }  // namespace
 
+bool EncodeEventText(TextCodec& codec, absl::string_view summary, absl::string_view sentence,
+                     bool held, std::string* plain, std::string* out) {
+  Writer w(*plain);
+  w.Bytes(summary);
+  if (held) w.Raw(sentence);
+  out->clear();
+  codec.Encode(*plain, out);
+  return codec.Sample(*plain);
+}
+
 std::uint32_t EventTable::Append(const EventRec& r) {
   const auto idx = static_cast<std::uint32_t>(size());
   Writer w(scratch_);
-  w.Reserve(r.id.size() + r.sentence.size() + r.summary.size() + 64 +
+  w.Reserve(r.id.size() + r.text.size() + 64 +
             16 * (r.mentions.size() + r.arguments.size()) + 32 * r.figures.size());
   w.Bytes(r.id);
-  // 0 and the bytes, or the distance back to the event holding them.
-  if (r.sentence_from != kNone && r.sentence_from < idx) {
-    w.Varint(idx - r.sentence_from);
-  } else {
-    w.Varint(0);
-    w.Bytes(r.sentence);
-  }
-  w.Bytes(r.summary);
+  // 0 when the text holds the sentence, else the distance back to the event
+  // whose text does.
+  w.Varint(r.sentence_from != kNone && r.sentence_from < idx ? idx - r.sentence_from : 0);
+  w.Raw(r.text);
+  text_bytes_ += r.text.size();
   w.U8(static_cast<std::uint8_t>(r.granularity));
   const bool start_is_lo = r.start != kNoTime && r.start == r.lo;
   const bool end_is_hi = r.end != kNoTime && r.end == r.hi;
@@ -186,16 +204,24 @@ EventRec EventTable::Get(std::uint32_t i) const {
   EventRec r;
   Reader in(blob_[i]);
   r.id = std::string(in.Bytes());
-  if (const std::uint64_t back = in.Varint(); back == 0) {
-    r.sentence = std::string(in.Bytes());
+  const std::uint64_t back = in.Varint();
+  std::string plain;
+  const char* p = in.position();
+  codec_->Decode(&p, &plain);
+  in = Reader(p);
+  absl::string_view rest = SplitSummary(plain, &r.summary);
+  if (back == 0) {
+    r.sentence = std::string(rest);
   } else {
     r.sentence_from = i - static_cast<std::uint32_t>(back);
     Reader held(blob_[r.sentence_from]);
     held.Bytes();   // id
-    held.Varint();  // 0: held inline
-    r.sentence = std::string(held.Bytes());
+    held.Varint();  // 0: its text holds the sentence
+    const char* q = held.position();
+    codec_->Decode(&q, &plain);
+    std::string ignored;
+    r.sentence = std::string(SplitSummary(plain, &ignored));
   }
-  r.summary = std::string(in.Bytes());
   r.granularity = static_cast<Granularity>(in.U8());
   const std::uint8_t flags = in.U8();
   r.open_start = (flags & kOpenStart) != 0;

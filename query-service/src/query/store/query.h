@@ -214,6 +214,9 @@ struct AppendResult {
 // Approximate bytes held, by part (capacity, not just size).
 struct MemoryUsage {
   std::int64_t event_columns = 0;  // hot columns and packed blobs
+  // Of event_columns: the events' evidence sentences and summaries, as
+  // stored (compressed once the store's dictionary is trained).
+  std::int64_t event_text = 0;
   std::int64_t postings = 0;       // per-value event lists
   std::int64_t other = 0;          // articles, quotes, entities, places, pool
   std::int64_t identity = 0;       // the store's record of event identity

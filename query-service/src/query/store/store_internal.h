@@ -28,6 +28,7 @@
 #include "query/common/byte_arena.h"
 #include "query/common/column.h"
 #include "query/store/model.h"
+#include "query/store/text_codec.h"
 
 namespace newsevents::query::store::internal {
 
@@ -129,6 +130,10 @@ struct EventRec {
   std::string sentence;
   std::uint32_t sentence_from = kNone;
   std::string summary;
+  // For Append only: the summary and the sentence (none when sentence_from
+  // is set) as EncodeEventText wrote them. Append ignores the two fields
+  // above.
+  std::string text;
   // Actors, then recipients, then patients.
   std::vector<MentionRec> mentions;
   std::vector<FigureRec> figures;
@@ -176,6 +181,13 @@ struct FigureNumbers {
   bool has_high = false;
 };
 
+// An event's stored text: its summary and, when the event holds its
+// sentence (held), the sentence, encoded by `codec` into *out (cleared)
+// and offered to it as a training sample. Returns true when the codec
+// asks to be trained (TextCodec::Train). `plain` is a reused buffer.
+bool EncodeEventText(TextCodec& codec, absl::string_view summary, absl::string_view sentence,
+                     bool held, std::string* plain, std::string* out);
+
 // The events, column by column. Filters and aggregates read the "hot"
 // columns (one small array per field, dense in memory); everything else
 // about an event (evidence, mention texts, figure sources, ...) is packed
@@ -184,6 +196,8 @@ struct FigureNumbers {
 // so that the id index can point into it. Not thread-safe.
 class EventTable {
  public:
+  // `codec` decodes the events' texts (not owned; outlives the table).
+  explicit EventTable(const TextCodec* codec) : codec_(codec) {}
   // Returns the new event's index. REQUIRES: r.mentions reference entities
   // and r.figures fit the table's limits (fewer than 65536 of each role).
   std::uint32_t Append(const EventRec& r);
@@ -226,6 +240,8 @@ class EventTable {
 
   // Memory held by the table (columns and arena), for statistics.
   std::size_t bytes() const;
+  // Of that, the events' texts as stored.
+  std::size_t text_bytes() const { return text_bytes_; }
 
  private:
   Column<EventType> type_;
@@ -246,6 +262,8 @@ class EventTable {
   Column<std::uint32_t> id_hash_;
   ByteArena arena_;
   std::string scratch_;  // Append's encoding buffer, reused
+  std::size_t text_bytes_ = 0;
+  const TextCodec* codec_;
 };
 
 // The events' ids -> their indexes, keeping only the index in each slot

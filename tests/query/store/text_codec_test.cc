@@ -1,0 +1,186 @@
+#include "query/store/text_codec.h"
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace newsevents::query::store::internal {
+namespace {
+
+// Sentences shaped like news: words from a small vocabulary, numbers,
+// capitals and punctuation.
+std::string Sentence(std::mt19937_64& rng) {
+  static const char* const kWords[] = {
+      "the",       "of",        "forces",   "said",      "on",        "in",
+      "Ukrainian", "Russian",   "region",   "attack",    "killed",    "wounded",
+      "village",   "according", "ministry", "officials", "statement", "border",
+      "drones",    "overnight", "troops",   "president", "talks",     "and",
+      "a",         "to",        "was",      "were",      "at",        "least",
+      "people",    "civilians", "military", "Monday",    "Tuesday",   "capital"};
+  std::string s;
+  const int words = 12 + static_cast<int>(rng() % 20);
+  for (int i = 0; i < words; ++i) {
+    if (i > 0) s += rng() % 9 == 0 ? ", " : " ";
+    if (rng() % 11 == 0) {
+      s += std::to_string(rng() % 5000);
+    } else {
+      s += kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))];
+    }
+  }
+  s += '.';
+  return s;
+}
+
+std::string Decoded(const TextCodec& codec, const std::string& encoded) {
+  const char* p = encoded.data();
+  std::string out;
+  codec.Decode(&p, &out);
+  EXPECT_EQ(p, encoded.data() + encoded.size()) << "Decode must read exactly what Encode wrote";
+  return out;
+}
+
+// Offers sentences until the codec asks to be trained, then trains it.
+void TrainOnSentences(TextCodec& codec, std::mt19937_64& rng) {
+  for (int i = 0; i < 100000; ++i) {
+    if (codec.Sample(Sentence(rng))) break;
+  }
+  ASSERT_TRUE(codec.Train());
+  ASSERT_TRUE(codec.trained());
+}
+
+TEST(TextCodec, StoresTextAsGivenUntilTrained) {
+  TextCodec codec;
+  for (const std::string& text :
+       {std::string(), std::string("a"), std::string(200, 'x'), std::string("nul\0inside", 10)}) {
+    std::string encoded;
+    codec.Encode(text, &encoded);
+    // A one- or two-byte size, then the text itself.
+    EXPECT_EQ(encoded.size(), text.size() + (text.size() < 64 ? 1 : 2));
+    EXPECT_EQ(Decoded(codec, encoded), text);
+  }
+  EXPECT_FALSE(codec.trained());
+}
+
+TEST(TextCodec, CompressesTextOnceTrainedAndDecodesItExactly) {
+  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
+  std::mt19937_64 rng(7);
+  std::vector<std::string> before;
+  std::vector<std::string> before_encoded;
+  for (int i = 0; i < 20; ++i) {
+    before.push_back(Sentence(rng));
+    codec.Encode(before.back(), &before_encoded.emplace_back());
+  }
+  TrainOnSentences(codec, rng);
+  std::size_t raw = 0, stored = 0;
+  for (int i = 0; i < 500; ++i) {
+    const std::string text = Sentence(rng);
+    std::string encoded;
+    codec.Encode(text, &encoded);
+    raw += text.size();
+    stored += encoded.size();
+    ASSERT_EQ(Decoded(codec, encoded), text);
+  }
+  EXPECT_LT(stored, raw * 3 / 4) << "raw " << raw << " stored " << stored;
+  // What was stored before the dictionary existed reads back unchanged.
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(Decoded(codec, before_encoded[i]), before[i]);
+  }
+}
+
+TEST(TextCodec, KeepsTextThatWouldNotShrinkAsGiven) {
+  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
+  std::mt19937_64 rng(11);
+  TrainOnSentences(codec, rng);
+  std::string noise;
+  for (int i = 0; i < 300; ++i) noise.push_back(static_cast<char>(rng()));
+  for (const std::string& text : {noise, std::string(), std::string("x"),
+                                  std::string("\0\xff\x80", 3)}) {
+    std::string encoded;
+    codec.Encode(text, &encoded);
+    EXPECT_LE(encoded.size(), text.size() + 2);
+    EXPECT_EQ(Decoded(codec, encoded), text);
+  }
+}
+
+TEST(TextCodec, ManyTextsInOneBufferDecodeInOrder) {
+  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
+  std::mt19937_64 rng(3);
+  std::vector<std::string> texts = {"before training"};
+  std::string buffer;
+  codec.Encode(texts[0], &buffer);
+  TrainOnSentences(codec, rng);
+  for (int i = 0; i < 50; ++i) {
+    texts.push_back(i % 5 == 0 ? std::string() : Sentence(rng));
+    codec.Encode(texts.back(), &buffer);
+  }
+  const char* p = buffer.data();
+  for (const std::string& want : texts) {
+    std::string got;
+    codec.Decode(&p, &got);
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_EQ(p, buffer.data() + buffer.size());
+}
+
+TEST(TextCodec, GivesUpWhenTheSamplesCannotMakeADictionary) {
+  // Too few texts to train on (zstd wants about ten), even at twice the
+  // bytes: the codec stops asking and keeps storing texts as given.
+  TextCodec codec(TextCodecOptions{.train_bytes = 4096, .max_train_bytes = 8192});
+  std::mt19937_64 rng(17);
+  std::string long_text;
+  while (long_text.size() < 2000) long_text += Sentence(rng) + " ";
+  int asked = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (codec.Sample(long_text)) {
+      ++asked;
+      EXPECT_FALSE(codec.Train());
+    }
+  }
+  EXPECT_EQ(asked, 2);  // at 4 KiB, then at 8 KiB
+  EXPECT_FALSE(codec.trained());
+  EXPECT_FALSE(codec.Sample(long_text)) << "a codec that gave up asks no more";
+  std::string encoded;
+  codec.Encode("still stored", &encoded);
+  EXPECT_EQ(Decoded(codec, encoded), "still stored");
+}
+
+TEST(TextCodec, ZeroSampleBytesNeverCompresses) {
+  TextCodec codec(TextCodecOptions{.train_bytes = 0});
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 2000; ++i) EXPECT_FALSE(codec.Sample(Sentence(rng)));
+  EXPECT_FALSE(codec.trained());
+}
+
+TEST(TextCodec, DecodesFromManyThreadsAtOnce) {
+  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
+  std::mt19937_64 rng(13);
+  TrainOnSentences(codec, rng);
+  std::vector<std::string> texts, encoded;
+  for (int i = 0; i < 200; ++i) {
+    texts.push_back(Sentence(rng));
+    codec.Encode(texts.back(), &encoded.emplace_back());
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          const char* p = encoded[i].data();
+          std::string out;
+          codec.Decode(&p, &out);
+          if (out != texts[i]) ++mismatches[static_cast<std::size_t>(t)];
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+}  // namespace
+}  // namespace newsevents::query::store::internal
