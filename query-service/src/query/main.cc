@@ -62,6 +62,10 @@ ABSL_FLAG(bool, group_mentions, true,
           "group the reports (mentions) of one happening into events; false: every "
           "event record is an event of its own (faster appends and recovery on very "
           "dense feeds, no cross-article identity)");
+ABSL_FLAG(bool, compress_text, true,
+          "store evidence sentences and summaries compressed with a zstd dictionary "
+          "trained on the first 256 KiB of them (about 45% less text memory); false: "
+          "as given (appends about 1 us per event faster)");
 ABSL_FLAG(int, aggregate_threads, 0,
           "threads one AggregateEvents may scan a store of over half a million events "
           "with, each taking a range of at least 262,144 events (0 = one per CPU)");
@@ -278,6 +282,7 @@ int main(int argc, char** argv) {
 
   newsevents::query::store::EventStoreOptions store_options;
   store_options.group_mentions = absl::GetFlag(FLAGS_group_mentions);
+  if (!absl::GetFlag(FLAGS_compress_text)) store_options.text_sample_bytes = 0;
   if (const int threads = absl::GetFlag(FLAGS_aggregate_threads); threads < 0) {
     ExitBadFlags(absl::InvalidArgumentError(absl::StrCat(
         "--aggregate_threads=", threads, ": must be 0 (one per CPU) or more")));
