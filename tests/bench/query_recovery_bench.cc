@@ -71,6 +71,16 @@ class NoSyncFileSystem : public dur::FileSystem {
   dur::FileSystem* base_ = dur::PosixFileSystem();
 };
 
+// The store as the service runs it by default; NEWSEVENTS_BENCH_NO_GROUPING=1
+// as with --group_mentions=false, NEWSEVENTS_BENCH_PLAIN_TEXT=1 as with
+// --compress_text=false.
+store::EventStoreOptions StoreOptions() {
+  store::EventStoreOptions options;
+  if (std::getenv("NEWSEVENTS_BENCH_NO_GROUPING") != nullptr) options.group_mentions = false;
+  if (std::getenv("NEWSEVENTS_BENCH_PLAIN_TEXT") != nullptr) options.text_sample_bytes = 0;
+  return options;
+}
+
 void BM_Recovery(benchmark::State& state, bool snapshot) {
   const int events = static_cast<int>(state.range(0));
   const std::string dir =
@@ -80,7 +90,7 @@ void BM_Recovery(benchmark::State& state, bool snapshot) {
   std::filesystem::remove_all(dir);
   NoSyncFileSystem fs;
   {
-    store::EventStore store;
+    store::EventStore store(StoreOptions());
     ArticleWriterOptions o;
     o.data_dir = dir;
     o.fs = &fs;
@@ -109,7 +119,7 @@ void BM_Recovery(benchmark::State& state, bool snapshot) {
   for (const auto& f : std::filesystem::directory_iterator(dir)) bytes += f.file_size();
   double seconds = 0;
   for (auto _ : state) {
-    store::EventStore store;
+    store::EventStore store(StoreOptions());
     ArticleWriterOptions o;
     o.data_dir = dir;
     o.fs = &fs;
