@@ -127,25 +127,44 @@ TEST(TextCodec, ManyTextsInOneBufferDecodeInOrder) {
 }
 
 TEST(TextCodec, GivesUpWhenTheSamplesCannotMakeADictionary) {
-  // Too few texts to train on (zstd wants about ten), even at twice the
-  // bytes: the codec stops asking and keeps storing texts as given.
-  TextCodec codec(TextCodecOptions{.train_bytes = 4096, .max_train_bytes = 8192});
+  // Too few texts to train on (zstd wants more than four), and doubling
+  // would pass max_train_bytes: the codec stops asking and keeps storing
+  // texts as given.
+  TextCodec codec(TextCodecOptions{.train_bytes = 4096, .max_train_bytes = 6144});
   std::mt19937_64 rng(17);
   std::string long_text;
-  while (long_text.size() < 2000) long_text += Sentence(rng) + " ";
+  while (long_text.size() < 1024) long_text += Sentence(rng) + " ";
+  long_text.resize(1024);
   int asked = 0;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < 12; ++i) {
     if (codec.Sample(long_text)) {
       ++asked;
       EXPECT_FALSE(codec.Train());
     }
   }
-  EXPECT_EQ(asked, 2);  // at 4 KiB, then at 8 KiB
+  EXPECT_EQ(asked, 1);  // at 4 KiB (4 texts); 8 KiB is past the limit
   EXPECT_FALSE(codec.trained());
   EXPECT_FALSE(codec.Sample(long_text)) << "a codec that gave up asks no more";
   std::string encoded;
   codec.Encode("still stored", &encoded);
   EXPECT_EQ(Decoded(codec, encoded), "still stored");
+}
+
+TEST(TextCodec, VeryLongTextsDoNotKeepItFromTraining) {
+  // Only the first KiB of each text is a sample, so that a few huge texts
+  // do not make up the whole sample (too few texts to train on).
+  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10, .max_train_bytes = 64 << 10});
+  std::mt19937_64 rng(19);
+  std::string huge;
+  while (huge.size() < (200 << 10)) huge += Sentence(rng) + " ";
+  int offered = 0;
+  for (int i = 0; i < 1000 && !codec.Sample(i % 2 == 0 ? huge : Sentence(rng)); ++i) ++offered;
+  EXPECT_GE(offered, 20) << "a 200 KiB text counts as one KiB of samples";
+  EXPECT_TRUE(codec.Train());
+  std::string encoded;
+  codec.Encode(huge, &encoded);
+  EXPECT_LT(encoded.size(), huge.size() / 2);
+  EXPECT_EQ(Decoded(codec, encoded), huge);
 }
 
 TEST(TextCodec, ZeroSampleBytesNeverCompresses) {

@@ -17,6 +17,8 @@ constexpr char kMagic[4] = {'\x28', '\xb5', '\x2f', '\xfd'};
 // Never trained on less: zstd 1.5.4's trainer crashes on some inputs of a
 // few bytes (eight one-byte samples), and learns nothing useful from them.
 constexpr std::size_t kMinTrainBytes = 4096;
+// Of each text, at most this much is kept as a sample.
+constexpr std::size_t kMaxSampleBytes = 1024;
 
 void PutVarint(std::uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -85,6 +87,8 @@ TextCodec::~TextCodec() = default;
 
 bool TextCodec::Sample(absl::string_view text) {
   if (given_up_ || owned_dict_ != nullptr || text.empty()) return false;
+  // A few very long texts must not fill the samples: training needs many.
+  text = text.substr(0, kMaxSampleBytes);
   samples_.append(text.data(), text.size());
   sample_sizes_.push_back(text.size());
   return samples_.size() >= next_train_;

@@ -24,7 +24,7 @@ namespace newsevents::query::store::internal {
 
 struct TextCodecOptions {
   // Texts gathered before the dictionary is trained (at least 4 KiB; 0 =
-  // never train). When training fails (fewer than about ten texts) it is
+  // never train). When training fails (fewer than about eight texts) it is
   // tried again on twice as much, up to max_train_bytes; past that, texts
   // stay uncompressed.
   std::size_t train_bytes = 256 << 10;
@@ -47,8 +47,9 @@ class TextCodec {
   // (size << 1 | compressed), then the bytes. The bytes are the text
   // compressed with the dictionary when that is shorter, else the text.
   void Encode(absl::string_view text, std::string* out);
-  // Offers `text` for training the dictionary (ignored once trained or
-  // given up). Returns true when enough has been offered: call Train().
+  // Offers `text` (its first KiB) for training the dictionary (ignored once
+  // trained or given up). Returns true when enough has been offered: call
+  // Train().
   bool Sample(absl::string_view text);
   // Trains the dictionary from the samples (tens of milliseconds for 256
   // KiB); callers keep it out of their readers' way. Returns whether a
