@@ -4,8 +4,8 @@
 // evidence sentences and summaries of typical length. Text is shaped like
 // the extractor's output on real news (`newsevents-eval --shape` on the
 // Giveme5W1H articles): 1.3 events per evidence sentence, sentences of about
-// 170 bytes (120-160 bytes of distinct sentence per event), summaries of
-// about 60 bytes.
+// 150 bytes (about 120 bytes of distinct sentence per event), summaries of
+// about 60 bytes, and words that compress like news (see TextModel).
 //
 //   query_store_bench --benchmark_filter=Fill      # insert rate, bytes/event
 //   query_store_bench --benchmark_filter='/100000'  # queries at 100k events
