@@ -131,8 +131,8 @@ struct EventRec {
   std::uint32_t sentence_from = kNone;
   std::string summary;
   // For Append only: the summary and the sentence (none when sentence_from
-  // is set) as EncodeEventText wrote them. Append ignores the two fields
-  // above.
+  // is set) as EncodeEventText wrote them. Append reads this, not
+  // `sentence` and `summary`.
   std::string text;
   // Actors, then recipients, then patients.
   std::vector<MentionRec> mentions;

@@ -94,6 +94,11 @@ bool TextCodec::Sample(absl::string_view text) {
   return samples_.size() >= next_train_;
 }
 
+void TextCodec::DropSamples() {
+  samples_ = std::string();  // the memory too, not only the size
+  sample_sizes_ = std::vector<std::size_t>();
+}
+
 bool TextCodec::Train() {
   if (owned_dict_ != nullptr) return true;
   if (given_up_) return false;
@@ -105,8 +110,7 @@ bool TextCodec::Train() {
     next_train_ *= 2;
     if (next_train_ > options_.max_train_bytes) {
       given_up_ = true;
-      samples_ = std::string();
-      sample_sizes_ = std::vector<std::size_t>();
+      DropSamples();
     }
     return false;
   }
@@ -114,6 +118,7 @@ bool TextCodec::Train() {
   auto d = std::make_unique<const Dict>(dict, options_.level);
   if (d->cdict == nullptr || d->ddict == nullptr) {
     given_up_ = true;
+    DropSamples();
     return false;
   }
   encoder_ = std::make_unique<Encoder>();
@@ -123,8 +128,7 @@ bool TextCodec::Train() {
   ZSTD_CCtx_refCDict(encoder_->cctx, d->cdict);
   owned_dict_ = std::move(d);
   dict_.store(owned_dict_.get(), std::memory_order_release);
-  samples_ = std::string();
-  sample_sizes_ = std::vector<std::size_t>();
+  DropSamples();
   return true;
 }
 

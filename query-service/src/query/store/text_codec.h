@@ -67,6 +67,7 @@ class TextCodec {
  private:
   struct Dict;
   struct Encoder;
+  void DropSamples();
   TextCodecOptions options_;
   std::string samples_;
   std::vector<std::size_t> sample_sizes_;
