@@ -1,8 +1,10 @@
 #include "query/store/event_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -272,6 +274,55 @@ TEST_F(EventStoreTest, EventIdOfAnotherArticleIsAlreadyExistsAndAtomic) {
   quotes[0].article_id.clear();
   auto q = store_.AppendArticle(SudzhaArticle(), {}, {quotes[0]});
   EXPECT_EQ(q.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+// Readers go on while the writer compresses texts and trains the
+// dictionary: a reader that keeps fetching events already stored always
+// gets their exact text, before, during and after training.
+TEST(EventStoreTextTest, ReadersGetExactTextsWhileTheDictionaryIsTrained) {
+  ManualClock clock(Day(2025, 2, 1));
+  EventStore store(EventStoreOptions{.clock = &clock, .text_sample_bytes = 16 << 10});
+  auto sentence_of = [](int a) {
+    std::string s = absl::StrCat("Report ", a, ":");
+    for (int w = 0; w < 24; ++w) absl::StrAppend(&s, " word", (a * 31 + w * 7) % 97);
+    return s + ".";
+  };
+  constexpr int kArticles = 400;
+  std::atomic<int> stored{0};
+  std::atomic<int> mismatches{0};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    for (int round = 0; stored.load() < kArticles || round < 3; ++round) {
+      const int n = stored.load();
+      for (int a = 0; a < n; a += 7) {
+        absl::StatusOr<Event> got = store.GetEvent(absl::StrCat("art_live_", a, "-0"));
+        reads.fetch_add(1);
+        if (!got.ok() || got->evidence.sentence != sentence_of(a) ||
+            got->summary != absl::StrCat("summary ", a)) {
+          mismatches.fetch_add(1);
+        }
+      }
+      if (stored.load() >= kArticles && round >= 3) break;
+    }
+  });
+  for (int a = 0; a < kArticles; ++a) {
+    ArticleInfo article;
+    article.id = absl::StrCat("art_live_", a);
+    Event e = KurskEvents()[0];
+    e.id = absl::StrCat(article.id, "-0");
+    e.article_id = article.id;
+    e.quote_ids.clear();
+    e.evidence.sentence = sentence_of(a);
+    e.summary = absl::StrCat("summary ", a);
+    ASSERT_TRUE(store.AppendArticle(article, {e}, {}).ok());
+    stored.store(a + 1);
+  }
+  reader.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(reads.load(), kArticles / 7);
+  // The dictionary was trained along the way: later texts are stored in
+  // less room than they were given in.
+  EXPECT_LT(store.GetMemoryUsage().event_text, kArticles * (sentence_of(0).size() + 12));
 }
 
 // Evidence sentences and summaries are stored compressed once the store has
