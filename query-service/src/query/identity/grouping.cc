@@ -133,10 +133,7 @@ class PlaceTable {
     return it->second;
   }
   const PlaceRec* data() const { return places_.data(); }
-  std::size_t MemoryBytes() const {
-    return places_.capacity() * sizeof(PlaceRec) +
-           ids_.capacity() * (sizeof(std::pair<PlaceRec, std::uint32_t>) + 1);
-  }
+  std::size_t MemoryBytes() const;
 
  private:
   std::vector<PlaceRec> places_;
@@ -1264,6 +1261,8 @@ std::size_t StringHeap(const std::string& s) {
   return s.capacity() > 15 ? s.capacity() + 1 : 0;
 }
 }  // namespace
+
+std::size_t PlaceTable::MemoryBytes() const { return VectorBytes(places_) + TableBytes(ids_); }
 
 std::size_t Interner::MemoryBytes() const {
   std::size_t bytes = TableBytes(ids_);
