@@ -35,11 +35,19 @@ std::string Sentence(std::mt19937_64& rng) {
   return s;
 }
 
-std::string Decoded(const TextCodec& codec, const std::string& encoded) {
-  const char* p = encoded.data();
+// What a caller keeps of an encoded text: the bytes and the flag.
+struct Stored {
+  std::string bytes;
+  bool compressed = false;
+};
+Stored Encoded(TextCodec& codec, absl::string_view text) {
+  Stored out;
+  out.bytes = std::string(codec.Encode(text, &out.compressed));
+  return out;
+}
+std::string Decoded(const TextCodec& codec, const Stored& stored) {
   std::string out;
-  codec.Decode(&p, &out);
-  EXPECT_EQ(p, encoded.data() + encoded.size()) << "Decode must read exactly what Encode wrote";
+  codec.Decode(stored.bytes, stored.compressed, &out);
   return out;
 }
 
@@ -56,10 +64,10 @@ TEST(TextCodec, StoresTextAsGivenUntilTrained) {
   TextCodec codec;
   for (const std::string& text :
        {std::string(), std::string("a"), std::string(200, 'x'), std::string("nul\0inside", 10)}) {
-    std::string encoded;
-    codec.Encode(text, &encoded);
-    // A one- or two-byte size, then the text itself.
-    EXPECT_EQ(encoded.size(), text.size() + (text.size() < 64 ? 1 : 2));
+    const Stored encoded = Encoded(codec, text);
+    // The text itself.
+    EXPECT_FALSE(encoded.compressed);
+    EXPECT_EQ(encoded.bytes, text);
     EXPECT_EQ(Decoded(codec, encoded), text);
   }
   EXPECT_FALSE(codec.trained());
@@ -69,19 +77,18 @@ TEST(TextCodec, CompressesTextOnceTrainedAndDecodesItExactly) {
   TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
   std::mt19937_64 rng(7);
   std::vector<std::string> before;
-  std::vector<std::string> before_encoded;
+  std::vector<Stored> before_encoded;
   for (int i = 0; i < 20; ++i) {
     before.push_back(Sentence(rng));
-    codec.Encode(before.back(), &before_encoded.emplace_back());
+    before_encoded.push_back(Encoded(codec, before.back()));
   }
   TrainOnSentences(codec, rng);
   std::size_t raw = 0, stored = 0;
   for (int i = 0; i < 500; ++i) {
     const std::string text = Sentence(rng);
-    std::string encoded;
-    codec.Encode(text, &encoded);
+    const Stored encoded = Encoded(codec, text);
     raw += text.size();
-    stored += encoded.size();
+    stored += encoded.bytes.size();
     ASSERT_EQ(Decoded(codec, encoded), text);
   }
   EXPECT_LT(stored, raw * 3 / 4) << "raw " << raw << " stored " << stored;
@@ -99,31 +106,11 @@ TEST(TextCodec, KeepsTextThatWouldNotShrinkAsGiven) {
   for (int i = 0; i < 300; ++i) noise.push_back(static_cast<char>(rng()));
   for (const std::string& text : {noise, std::string(), std::string("x"),
                                   std::string("\0\xff\x80", 3)}) {
-    std::string encoded;
-    codec.Encode(text, &encoded);
-    EXPECT_LE(encoded.size(), text.size() + 2);
+    const Stored encoded = Encoded(codec, text);
+    EXPECT_LE(encoded.bytes.size(), text.size());
+    if (text == noise) EXPECT_FALSE(encoded.compressed);
     EXPECT_EQ(Decoded(codec, encoded), text);
   }
-}
-
-TEST(TextCodec, ManyTextsInOneBufferDecodeInOrder) {
-  TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
-  std::mt19937_64 rng(3);
-  std::vector<std::string> texts = {"before training"};
-  std::string buffer;
-  codec.Encode(texts[0], &buffer);
-  TrainOnSentences(codec, rng);
-  for (int i = 0; i < 50; ++i) {
-    texts.push_back(i % 5 == 0 ? std::string() : Sentence(rng));
-    codec.Encode(texts.back(), &buffer);
-  }
-  const char* p = buffer.data();
-  for (const std::string& want : texts) {
-    std::string got;
-    codec.Decode(&p, &got);
-    EXPECT_EQ(got, want);
-  }
-  EXPECT_EQ(p, buffer.data() + buffer.size());
 }
 
 TEST(TextCodec, GivesUpWhenTheSamplesCannotMakeADictionary) {
@@ -145,8 +132,8 @@ TEST(TextCodec, GivesUpWhenTheSamplesCannotMakeADictionary) {
   EXPECT_EQ(asked, 1);  // at 4 KiB (4 texts); 8 KiB is past the limit
   EXPECT_FALSE(codec.trained());
   EXPECT_FALSE(codec.Sample(long_text)) << "a codec that gave up asks no more";
-  std::string encoded;
-  codec.Encode("still stored", &encoded);
+  const Stored encoded = Encoded(codec, "still stored");
+  EXPECT_FALSE(encoded.compressed);
   EXPECT_EQ(Decoded(codec, encoded), "still stored");
 }
 
@@ -161,9 +148,8 @@ TEST(TextCodec, VeryLongTextsDoNotKeepItFromTraining) {
   for (int i = 0; i < 1000 && !codec.Sample(i % 2 == 0 ? huge : Sentence(rng)); ++i) ++offered;
   EXPECT_GE(offered, 20) << "a 200 KiB text counts as one KiB of samples";
   EXPECT_TRUE(codec.Train());
-  std::string encoded;
-  codec.Encode(huge, &encoded);
-  EXPECT_LT(encoded.size(), huge.size() / 2);
+  const Stored encoded = Encoded(codec, huge);
+  EXPECT_LT(encoded.bytes.size(), huge.size() / 2);
   EXPECT_EQ(Decoded(codec, encoded), huge);
 }
 
@@ -178,10 +164,11 @@ TEST(TextCodec, DecodesFromManyThreadsAtOnce) {
   TextCodec codec(TextCodecOptions{.train_bytes = 32 << 10});
   std::mt19937_64 rng(13);
   TrainOnSentences(codec, rng);
-  std::vector<std::string> texts, encoded;
+  std::vector<std::string> texts;
+  std::vector<Stored> encoded;
   for (int i = 0; i < 200; ++i) {
     texts.push_back(Sentence(rng));
-    codec.Encode(texts.back(), &encoded.emplace_back());
+    encoded.push_back(Encoded(codec, texts.back()));
   }
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
@@ -189,10 +176,7 @@ TEST(TextCodec, DecodesFromManyThreadsAtOnce) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 20; ++round) {
         for (std::size_t i = 0; i < texts.size(); ++i) {
-          const char* p = encoded[i].data();
-          std::string out;
-          codec.Decode(&p, &out);
-          if (out != texts[i]) ++mismatches[static_cast<std::size_t>(t)];
+          if (Decoded(codec, encoded[i]) != texts[i]) ++mismatches[static_cast<std::size_t>(t)];
         }
       }
     });

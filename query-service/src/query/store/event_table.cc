@@ -92,6 +92,13 @@ class Reader {
     m.count = Signed();
   }
   const char* position() const { return p_; }
+  // An event's text as EncodeEventText wrote it, decoded into *out.
+  void Text(const TextCodec& codec, std::string* out) {
+    const std::uint64_t v = Varint();
+    const auto size = static_cast<std::size_t>(v >> 1);
+    codec.Decode(absl::string_view(p_, size), (v & 1) != 0, out);
+    p_ += size;
+  }
 
  private:
   const char* p_;
@@ -125,8 +132,12 @@ bool EncodeEventText(TextCodec& codec, absl::string_view summary, absl::string_v
   Writer w(*plain);
   w.Bytes(summary);
   if (held) w.Raw(sentence);
-  out->clear();
-  codec.Encode(*plain, out);
+  // Stored as (size << 1 | compressed), then the bytes.
+  bool compressed = false;
+  const absl::string_view stored = codec.Encode(*plain, &compressed);
+  Writer o(*out);
+  o.Varint((static_cast<std::uint64_t>(stored.size()) << 1) | (compressed ? 1 : 0));
+  o.Raw(stored);
   return codec.Sample(*plain);
 }
 
@@ -206,9 +217,7 @@ EventRec EventTable::Get(std::uint32_t i) const {
   r.id = std::string(in.Bytes());
   const std::uint64_t back = in.Varint();
   std::string plain;
-  const char* p = in.position();
-  codec_->Decode(&p, &plain);
-  in = Reader(p);
+  in.Text(*codec_, &plain);
   absl::string_view rest = SplitSummary(plain, &r.summary);
   if (back == 0) {
     r.sentence = std::string(rest);
@@ -217,8 +226,7 @@ EventRec EventTable::Get(std::uint32_t i) const {
     Reader held(blob_[r.sentence_from]);
     held.Bytes();   // id
     held.Varint();  // 0: its text holds the sentence
-    const char* q = held.position();
-    codec_->Decode(&q, &plain);
+    held.Text(*codec_, &plain);
     std::string ignored;
     r.sentence = std::string(SplitSummary(plain, &ignored));
   }

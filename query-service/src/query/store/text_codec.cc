@@ -20,23 +20,6 @@ constexpr std::size_t kMinTrainBytes = 4096;
 // Of each text, at most this much is kept as a sample.
 constexpr std::size_t kMaxSampleBytes = 1024;
 
-void PutVarint(std::uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-std::uint64_t GetVarint(const char** p) {
-  std::uint64_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    const auto b = static_cast<std::uint8_t>(*(*p)++);
-    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) return v;
-  }
-}
-
 [[noreturn]] void Corrupt(const char* what) {
   std::fprintf(stderr, "newsevents: stored text does not decode (%s)\n", what);
   std::abort();
@@ -132,38 +115,31 @@ bool TextCodec::Train() {
   return true;
 }
 
-void TextCodec::Encode(absl::string_view text, std::string* out) {
-  if (owned_dict_ != nullptr && !text.empty()) {
-    std::string& frame = encoder_->frame;
-    frame.resize(ZSTD_compressBound(text.size()));
-    const std::size_t n =
-        ZSTD_compress2(encoder_->cctx, frame.data(), frame.size(), text.data(), text.size());
-    if (!ZSTD_isError(n) && n > sizeof(kMagic) && n - sizeof(kMagic) < text.size() &&
-        std::memcmp(frame.data(), kMagic, sizeof(kMagic)) == 0) {
-      const std::size_t size = n - sizeof(kMagic);
-      PutVarint((static_cast<std::uint64_t>(size) << 1) | 1, out);
-      out->append(frame.data() + sizeof(kMagic), size);
-      return;
-    }
+absl::string_view TextCodec::Encode(absl::string_view text, bool* compressed) {
+  *compressed = false;
+  if (owned_dict_ == nullptr || text.empty()) return text;
+  std::string& frame = encoder_->frame;
+  frame.resize(ZSTD_compressBound(text.size()));
+  const std::size_t n =
+      ZSTD_compress2(encoder_->cctx, frame.data(), frame.size(), text.data(), text.size());
+  if (ZSTD_isError(n) || n <= sizeof(kMagic) || n - sizeof(kMagic) >= text.size() ||
+      std::memcmp(frame.data(), kMagic, sizeof(kMagic)) != 0) {
+    return text;
   }
-  PutVarint(static_cast<std::uint64_t>(text.size()) << 1, out);
-  out->append(text.data(), text.size());
+  *compressed = true;
+  return absl::string_view(frame).substr(sizeof(kMagic), n - sizeof(kMagic));
 }
 
-void TextCodec::Decode(const char** p, std::string* out) const {
-  const std::uint64_t v = GetVarint(p);
-  const std::size_t size = static_cast<std::size_t>(v >> 1);
-  if ((v & 1) == 0) {
-    out->assign(*p, size);
-    *p += size;
+void TextCodec::Decode(absl::string_view stored, bool compressed, std::string* out) const {
+  if (!compressed) {
+    out->assign(stored.data(), stored.size());
     return;
   }
   const Dict* dict = dict_.load(std::memory_order_acquire);
   if (dict == nullptr) Corrupt("compressed text and no dictionary");
   thread_local std::string frame;
   frame.assign(kMagic, sizeof(kMagic));
-  frame.append(*p, size);
-  *p += size;
+  frame.append(stored.data(), stored.size());
   const unsigned long long content = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN) {
     Corrupt("no content size");

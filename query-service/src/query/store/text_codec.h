@@ -43,10 +43,10 @@ class TextCodec {
   TextCodec(const TextCodec&) = delete;
   TextCodec& operator=(const TextCodec&) = delete;
 
-  // Appends `text` to *out in a self-delimiting form: a varint of
-  // (size << 1 | compressed), then the bytes. The bytes are the text
-  // compressed with the dictionary when that is shorter, else the text.
-  void Encode(absl::string_view text, std::string* out);
+  // The bytes to store for `text`: the text compressed with the dictionary
+  // when that is shorter (*compressed = true; a view valid until the next
+  // Encode), else `text` itself. Callers keep the flag and the size.
+  absl::string_view Encode(absl::string_view text, bool* compressed);
   // Offers `text` (its first KiB) for training the dictionary (ignored once
   // trained or given up). Returns true when enough has been offered: call
   // Train().
@@ -57,9 +57,9 @@ class TextCodec {
   bool Train();
   bool trained() const { return dict_.load(std::memory_order_acquire) != nullptr; }
 
-  // Decodes one text Encode wrote at *p into *out and moves *p past it.
-  // The input must be what Encode wrote (trusted).
-  void Decode(const char** p, std::string* out) const;
+  // The text behind bytes Encode returned, into *out. The input must be
+  // what Encode returned, with its flag (trusted).
+  void Decode(absl::string_view stored, bool compressed, std::string* out) const;
 
   // The dictionary and the codec's tables (not the encoded texts).
   std::size_t bytes() const;
