@@ -680,7 +680,7 @@ absl::StatusOr<AggregateResult> EventStore::AggregateEvents(
       // until every kind of figure the event's reports give is taken.
       std::uint32_t seen = add_mention_figures(idx, slot, 0);
       const internal::GroupRec& group = identity_.group(identity_.GroupOf(idx));
-      const internal::Postings& members = identity_.Members(group);
+      const internal::IndexList& members = identity_.Members(group);
       for (auto it = std::upper_bound(members.begin(), members.end(), idx);
            it != members.end() && (seen & group.figure_kinds) != group.figure_kinds; ++it) {
         const std::uint32_t m = *it;

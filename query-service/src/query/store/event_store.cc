@@ -941,7 +941,7 @@ MemoryUsage EventStore::GetMemoryUsage() const {
   m.event_columns = static_cast<std::int64_t>(events_.bytes());
   m.event_text = static_cast<std::int64_t>(events_.text_bytes());
   auto postings = [](const internal::Postings& p) {
-    return static_cast<std::int64_t>(p.capacity() * sizeof(std::uint32_t));
+    return static_cast<std::int64_t>(p.bytes());
   };
   for (const auto& p : by_type_) m.postings += postings(p);
   for (const auto& p : by_modality_) m.postings += postings(p);

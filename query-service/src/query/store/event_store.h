@@ -251,11 +251,11 @@ class EventStore {
   // LeadFromLists walks the members together with the read's postings
   // lists (REQUIRES: the source is not a scan); LeadByScan checks every
   // member in turn.
-  std::uint32_t LeadFromLists(const CompiledFilter& f, const internal::Postings& members,
+  std::uint32_t LeadFromLists(const CompiledFilter& f, const internal::IndexList& members,
                               std::uint32_t idx,
                               const internal::CandidateSource& source) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  std::uint32_t LeadByScan(const CompiledFilter& f, const internal::Postings& members,
+  std::uint32_t LeadByScan(const CompiledFilter& f, const internal::IndexList& members,
                            std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   EventIdentity IdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   KeyedIdentity KeyedIdentityOut(std::uint32_t idx) const ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -116,18 +116,20 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
   if (!filter.event_ids.empty()) {
     f.groups.emplace();
     if (group_mentions_) {
+      internal::IndexList group_members;
       for (const std::string& id : filter.event_ids) {
         const std::uint32_t g = identity_.Resolve(id);
         if (g == kNone || !f.groups->insert(g).second) continue;
         const internal::GroupRec& rec = identity_.group(g);
-        const internal::Postings& members = identity_.Members(rec);
+        const internal::IndexList& members = identity_.Members(rec);
         if (members.empty()) {
-          f.group_members.push_back(rec.first);
+          group_members.push_back(rec.first);
         } else {
-          f.group_members.insert(f.group_members.end(), members.begin(), members.end());
+          group_members.insert(group_members.end(), members.begin(), members.end());
         }
       }
-      std::sort(f.group_members.begin(), f.group_members.end());
+      std::sort(group_members.begin(), group_members.end());
+      for (std::uint32_t idx : group_members) f.group_members.push_back(idx);
     }
   }
   f.has_time = filter.start_time.has_value() || filter.end_time.has_value();
@@ -319,8 +321,8 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
 namespace {
 // The first element of the ascending [first, last) that is `value` or more:
 // galloping from `first`, so a near answer costs a few steps.
-Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
-                                std::uint32_t value) {
+template <typename It>
+It Gallop(It first, It last, std::uint32_t value) {
   std::ptrdiff_t step = 1;
   auto low = first;
   while (last - low > step && low[step] < value) {
@@ -328,6 +330,12 @@ Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_
     step *= 2;
   }
   return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
+}
+// The same over a packed list, galloping over its blocks' first indexes.
+Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
+                                std::uint32_t value) {
+  return {first.list(), first.list()->LowerBound(first.index(), last.index(), value,
+                                                 /*near=*/true)};
 }
 }  // namespace
 
@@ -352,12 +360,12 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
   const std::size_t n_probes = source.probes.size();
   for (std::size_t i = 0; i < n_probes; ++i) {
     const Postings& p = *source.probes[i];
-    auto first = std::lower_bound(p.begin(), p.end(), begin);
-    probes[i] = {first, std::lower_bound(first, p.end(), end)};
+    auto first = internal::LowerBound(p.begin(), p.end(), begin);
+    probes[i] = {first, Gallop(first, p.end(), end)};
     if (first == probes[i].second) {  // every candidate is turned away
       for (const Postings* l : source.lists) {
-        turned_away += static_cast<std::size_t>(std::lower_bound(l->begin(), l->end(), end) -
-                                                std::lower_bound(l->begin(), l->end(), begin));
+        turned_away += static_cast<std::size_t>(internal::LowerBound(l->begin(), l->end(), end) -
+                                                internal::LowerBound(l->begin(), l->end(), begin));
       }
       return false;
     }
@@ -375,8 +383,8 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
   };
   if (source.lists.size() == 1) {
     const Postings& p = *source.lists[0];
-    auto first = std::lower_bound(p.begin(), p.end(), begin);
-    auto last = std::lower_bound(first, p.end(), end);
+    auto first = internal::LowerBound(p.begin(), p.end(), begin);
+    auto last = Gallop(first, p.end(), end);
     for (auto it = first; it != last; ++it) {
       if (pass(*it) && fn(*it)) return true;
     }
@@ -387,8 +395,8 @@ bool EventStore::ForEachCandidate(const internal::CandidateSource& source,
   using Cursor = std::pair<Postings::const_iterator, Postings::const_iterator>;
   std::vector<Cursor> cursors;
   for (const Postings* p : source.lists) {
-    auto first = std::lower_bound(p->begin(), p->end(), begin);
-    auto last = std::lower_bound(first, p->end(), end);
+    auto first = internal::LowerBound(p->begin(), p->end(), begin);
+    auto last = Gallop(first, p->end(), end);
     if (first != last) cursors.emplace_back(first, last);
   }
   auto later = [](const Cursor& a, const Cursor& b) { return *a.first > *b.first; };
@@ -437,7 +445,7 @@ bool EventStore::IsLead(const CompiledFilter& f, std::uint32_t idx,
   auto [it, inserted] = leads.try_emplace(group, idx);
   if (inserted) {
     // The first member that matches, whichever member asked first.
-    const internal::Postings& members = identity_.Members(identity_.group(group));
+    const internal::IndexList& members = identity_.Members(identity_.group(group));
     it->second = source != nullptr && !source->scan ? LeadFromLists(f, members, idx, *source)
                                                     : LeadByScan(f, members, idx);
   }
@@ -460,7 +468,7 @@ std::uint32_t NextZoneStart(std::uint32_t idx) {
 }  // namespace
 
 std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
-                                        const internal::Postings& members, std::uint32_t idx,
+                                        const internal::IndexList& members, std::uint32_t idx,
                                         const internal::CandidateSource& source) const {
   // Every match is in one of the source's lists, so the lead is the
   // earliest element common to the members before idx and a list that
@@ -476,7 +484,7 @@ std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
     auto a = members.begin();
     // Bisected, not galloped, to the event's first report: that one may lie
     // anywhere in a long list.
-    auto b = std::lower_bound(l->begin(), l->end(), *a);
+    auto b = internal::LowerBound(l->begin(), l->end(), *a);
     while (a != before && b != l->end() && *a < lead) {
       if (!ZoneInRange(f, zones_[*a >> internal::kZoneShift])) {
         a = Gallop(a, before, NextZoneStart(*a));
@@ -499,7 +507,7 @@ std::uint32_t EventStore::LeadFromLists(const CompiledFilter& f,
   return lead;
 }
 
-std::uint32_t EventStore::LeadByScan(const CompiledFilter& f, const internal::Postings& members,
+std::uint32_t EventStore::LeadByScan(const CompiledFilter& f, const internal::IndexList& members,
                                      std::uint32_t idx) const {
   // Members ascending; under a time range, a zone with no event in the
   // range is skipped whole (idx's own zone never is, so idx ends the scan
@@ -701,8 +709,8 @@ absl::StatusOr<RevisionPage> EventStore::ListEventRevisions(
         continue;
       }
       for (const Postings* p : source.lists) {
-        auto first = std::lower_bound(p->begin(), p->end(), begin);
-        auto last = std::lower_bound(first, p->end(), end);
+        auto first = internal::LowerBound(p->begin(), p->end(), begin);
+        auto last = Gallop(first, p->end(), end);
         sample(static_cast<std::size_t>(last - first),
                [first](std::size_t i) { return first[static_cast<std::ptrdiff_t>(i)]; });
       }

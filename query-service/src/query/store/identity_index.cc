@@ -62,20 +62,20 @@ void IdentityIndex::Add(std::uint32_t idx, const identity::AddResult& result,
     s.members_at = static_cast<std::uint32_t>(member_lists_.size());
     member_lists_.emplace_back(1, s.first);
   }
-  Postings& members = member_lists_[s.members_at];
+  IndexList& members = member_lists_[s.members_at];
   for (std::uint32_t g : joined) {
     if (g == survivor) continue;
     GroupRec& other = groups_[g];
-    Postings moved;
+    IndexList moved;
     if (other.members_at == kNone) {
       moved.push_back(other.first);
     } else {
       moved = std::move(member_lists_[other.members_at]);
-      member_lists_[other.members_at] = Postings();  // frees its room
+      member_lists_[other.members_at] = IndexList();  // frees its room
       other.members_at = kNone;
     }
     for (std::uint32_t m : moved) group_of_.at(m) = survivor;
-    Postings merged;
+    IndexList merged;
     merged.reserve(members.size() + moved.size());
     std::merge(members.begin(), members.end(), moved.begin(), moved.end(),
                std::back_inserter(merged));
@@ -125,8 +125,8 @@ std::size_t IdentityIndex::MemoryBytes() const {
                       groups_.capacity() * sizeof(GroupRec) +
                       by_key_.capacity() * (sizeof(std::uint64_t) + sizeof(std::uint32_t) + 1) +
                       retired_.capacity() * (sizeof(std::uint32_t) + sizeof(std::vector<std::uint64_t>) + 1);
-  for (const Postings& m : member_lists_) {
-    bytes += sizeof(Postings) + m.capacity() * sizeof(std::uint32_t);
+  for (const IndexList& m : member_lists_) {
+    bytes += sizeof(IndexList) + m.capacity() * sizeof(std::uint32_t);
   }
   for (const auto& [idx, keys] : retired_) bytes += keys.capacity() * sizeof(std::uint64_t);
   return bytes;

@@ -61,7 +61,7 @@ class IdentityIndex {
   bool IsAlone(std::uint32_t idx) const { return first_[idx] == kFirst; }
   const GroupRec& group(std::uint32_t g) const { return groups_[g]; }
   // Every member of `g`, ascending; empty for an event of one mention.
-  const Postings& Members(const GroupRec& g) const {
+  const IndexList& Members(const GroupRec& g) const {
     return g.members_at == kNone ? no_members_ : member_lists_[g.members_at];
   }
   std::size_t SizeOf(const GroupRec& g) const {
@@ -90,8 +90,8 @@ class IdentityIndex {
   std::vector<GroupRec> groups_;
   // The member lists of events of several mentions (GroupRec::members_at);
   // a list emptied by a merge keeps its slot.
-  std::deque<Postings> member_lists_;
-  Postings no_members_;
+  std::deque<IndexList> member_lists_;
+  IndexList no_members_;
   std::size_t live_ = 0;
   // Every event key ever issued -> the group it named (follow `forward`).
   absl::flat_hash_map<std::uint64_t, std::uint32_t> by_key_;
