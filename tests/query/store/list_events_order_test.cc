@@ -24,6 +24,8 @@ namespace {
 using namespace ::newsevents::query::store::testing;  // NOLINT: fixtures
 
 constexpr int kArticles = 4500;  // about 27,000 events: four zones
+constexpr std::int64_t kOpen = -(std::int64_t{1} << 62);
+constexpr std::int64_t kNoInterval = 0;
 
 struct Stored {
   std::string id;
@@ -33,7 +35,10 @@ struct Stored {
   EventType type;
   std::string actor;
   std::string mode;
-  bool dated;  // time_key is then the start of a one-day event
+  // The interval a time filter overlaps, [lo, hi): kOpen and -kOpen for
+  // open ends; kNoInterval for an undated event.
+  std::int64_t lo;
+  std::int64_t hi;
   std::string event;  // the event (group) the store put it in
 };
 
@@ -61,15 +66,52 @@ class OrderTest : public ::testing::TestWithParam<bool /*random arrival*/> {
         // Two modes, so that a filter on an actor and a mode reads one's
         // postings and walks the other's alongside (a probe).
         e.mode = rng() % 3 == 0 ? "march" : "strike";
+        // The sort key: the start, else the moment before the end, else
+        // the publication. The shapes cover each way the store finds it
+        // (from the interval, or kept apart when the interval's open start
+        // or end hides it).
         std::int64_t key = absl::ToUnixMicros(*info.published_at);
-        if (rng() % 5 != 0) {  // otherwise undated: sorted by publication
-          e.when.start = *info.published_at - absl::Hours(24 * (rng() % 4));
-          e.when.end = *e.when.start + absl::Hours(24);
-          e.when.granularity = Granularity::kDay;
-          key = absl::ToUnixMicros(*e.when.start);
+        std::int64_t lo = kNoInterval;
+        std::int64_t hi = kNoInterval;
+        const absl::Time day = *info.published_at - absl::Hours(24 * (rng() % 4));
+        const int shape = static_cast<int>(rng() % 20);
+        if (shape < 4) {
+          // undated: sorted by publication
+        } else if (shape < 6) {  // an end only, the start open
+          e.when.open_start = true;
+          e.when.end = day + absl::Hours(24);
+          key = absl::ToUnixMicros(*e.when.end) - 1;
+          lo = kOpen;
+          hi = key + 1;
+        } else if (shape == 6) {  // a start and an end, the start open
+          e.when.open_start = true;
+          e.when.start = day;
+          e.when.end = day + absl::Hours(24);
+          key = absl::ToUnixMicros(day);
+          lo = kOpen;
+          hi = absl::ToUnixMicros(*e.when.end);
+        } else if (shape == 7) {  // an end only, the end open
+          e.when.open_end = true;
+          e.when.end = day + absl::Hours(24);
+          key = absl::ToUnixMicros(*e.when.end) - 1;
+          lo = kOpen;
+          hi = -kOpen;
+        } else if (shape == 8) {  // a start, the end open
+          e.when.open_end = true;
+          e.when.start = day;
+          key = absl::ToUnixMicros(day);
+          lo = key;
+          hi = -kOpen;
+        } else {  // one day
+          e.when.start = day;
+          e.when.end = day + absl::Hours(24);
+          key = absl::ToUnixMicros(day);
+          lo = key;
+          hi = absl::ToUnixMicros(*e.when.end);
         }
+        if (e.when.start || e.when.end) e.when.granularity = Granularity::kDay;
         stored_.push_back({e.id, key, absl::ToUnixMicros(clock_.Now()), ++revision,
-                           e.type, e.actors[0].id, e.mode, e.when.start.has_value()});
+                           e.type, e.actors[0].id, e.mode, lo, hi});
         events.push_back(std::move(e));
       }
       EXPECT_TRUE(store_.AppendArticle(info, std::move(events), {}).ok());
@@ -164,8 +206,8 @@ TEST_P(OrderTest, TotalSizeWithATimeRangeIsCloseToTheMatchCount) {
   const absl::Time to = Day(2024, 4, 1);
   std::int64_t want = 0;
   for (const Stored& s : stored_) {
-    const absl::Time start = absl::FromUnixMicros(s.time_key);
-    if (s.dated && start < to && from < start + absl::Hours(24)) ++want;
+    if (s.lo == kNoInterval && s.hi == kNoInterval) continue;
+    if (s.lo < absl::ToUnixMicros(to) && absl::ToUnixMicros(from) < s.hi) ++want;
   }
   ASSERT_GT(want, 500);
   ListEventsQuery q;

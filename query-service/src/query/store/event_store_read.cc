@@ -527,7 +527,10 @@ std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
   if (order == OrderBy::kIngestTimeAsc || order == OrderBy::kIngestTimeDesc) {
     return articles_[events_.article(idx)].ingested;
   }
-  return events_.time_key(idx);
+  if (events_.has_time(idx)) return events_.time_key(idx);
+  // As AppendArticle keys an event without a time.
+  const internal::ArticleRec& a = articles_[events_.article(idx)];
+  return a.published != kNoTime ? a.published : a.ingested;
 }
 
 absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) const {

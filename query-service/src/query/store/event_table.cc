@@ -1,6 +1,7 @@
 // Packing of events into EventTable columns and blobs, and of articles into
 // ArticleRec (the fields reads use in place, the rest as bytes).
 #include <cstring>
+#include <utility>
 
 #include "query/store/store_internal.h"
 
@@ -186,7 +187,9 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   const absl::string_view blob = arena_.Append(w.str());
 
   type_.push_back(r.type);
-  modality_.push_back(r.modality);
+  const bool apart = r.hi != kNoTime && KeyOfInterval(r.lo, r.hi) != r.time_key;
+  if (apart) time_key_apart_.emplace(idx, r.time_key);
+  modality_.push_back(static_cast<std::uint8_t>(r.modality) | (apart ? kTimeKeyApart : 0));
   article_.push_back(r.article);
   place_.push_back(r.place);
   mode_.push_back(r.mode);
@@ -194,7 +197,6 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   roles_.push_back(std::uint32_t{r.n_actors} | (std::uint32_t{r.n_recipients} << 16));
   lo_.push_back(r.lo);
   hi_.push_back(r.hi);
-  time_key_.push_back(r.time_key);
   mention_begin_.push_back(static_cast<std::uint32_t>(mention_entity_.size()));
   for (const MentionRec& m : r.mentions) mention_entity_.push_back(m.entity);
   figure_begin_.push_back(static_cast<std::uint32_t>(figure_.size()));
@@ -279,10 +281,10 @@ EventRec EventTable::Get(std::uint32_t i) const {
   r.n_actors = static_cast<std::uint16_t>(n_actors(i));
   r.n_recipients = static_cast<std::uint16_t>(n_recipients(i));
   r.type = type_[i];
-  r.modality = modality_[i];
+  r.modality = modality(i);
   r.lo = lo_[i];
   r.hi = hi_[i];
-  r.time_key = time_key_[i];
+  r.time_key = has_time(i) ? time_key(i) : kNoTime;
   return r;
 }
 
@@ -329,9 +331,11 @@ ArticleInfo ArticleRec::Info() const {
 std::size_t EventTable::bytes() const {
   return type_.bytes() + modality_.bytes() + article_.bytes() + place_.bytes() +
          mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
-         hi_.bytes() + time_key_.bytes() + mention_begin_.bytes() +
+         hi_.bytes() + mention_begin_.bytes() +
          mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
-         blob_.bytes() + id_hash_.bytes() + arena_.bytes();
+         blob_.bytes() + id_hash_.bytes() + arena_.bytes() +
+         time_key_apart_.capacity() *
+             (sizeof(std::pair<const std::uint32_t, std::int64_t>) + 1);
 }
 
 }  // namespace newsevents::query::store::internal

@@ -172,7 +172,9 @@ struct EventRec {
   std::int64_t lo = kNoTime;
   std::int64_t hi = kNoTime;
   // The sort and bucketing time: the start, else the last moment before the
-  // end, else the publication time, else the ingest time.
+  // end, else the publication time, else the ingest time. The table keeps it
+  // only for events with a time (see EventTable::time_key); Get() fills it
+  // for those, and leaves kNoTime for the others.
   std::int64_t time_key = 0;
 };
 
@@ -221,14 +223,23 @@ class EventTable {
   }
   std::uint32_t id_hash(std::uint32_t i) const { return id_hash_[i]; }
   EventType type(std::uint32_t i) const { return type_[i]; }
-  Modality modality(std::uint32_t i) const { return modality_[i]; }
+  Modality modality(std::uint32_t i) const {
+    return static_cast<Modality>(modality_[i] & ~kTimeKeyApart);
+  }
   std::uint32_t article(std::uint32_t i) const { return article_[i]; }
   std::uint32_t place(std::uint32_t i) const { return place_[i]; }
   std::uint32_t mode(std::uint32_t i) const { return mode_[i]; }
   std::uint32_t source(std::uint32_t i) const { return source_[i]; }
   std::int64_t lo(std::uint32_t i) const { return lo_[i]; }
   std::int64_t hi(std::uint32_t i) const { return hi_[i]; }
-  std::int64_t time_key(std::uint32_t i) const { return time_key_[i]; }
+  // REQUIRES: has_time(i) (an event without one sorts by its article's
+  // time, which the store holds). Not a column: for nearly every event the
+  // key is the start of its interval [lo, hi), or the moment before its end
+  // when the start is open; the few others are flagged and kept apart.
+  std::int64_t time_key(std::uint32_t i) const {
+    if (modality_[i] & kTimeKeyApart) return time_key_apart_.at(i);
+    return KeyOfInterval(lo_[i], hi_[i]);
+  }
   bool has_time(std::uint32_t i) const { return hi_[i] != kNoTime; }
   // Participants: entity indexes [mentions_begin, mentions_end): actors
   // first, then recipients, then patients.
@@ -253,8 +264,16 @@ class EventTable {
   std::size_t text_bytes() const { return text_bytes_; }
 
  private:
+  // The time key of an event with a time, if not kept apart.
+  static std::int64_t KeyOfInterval(std::int64_t lo, std::int64_t hi) {
+    return lo != kMinusInf ? lo : hi - 1;
+  }
+  // In modality_: the event's time key is in time_key_apart_.
+  static constexpr std::uint8_t kTimeKeyApart = 0x80;
+  static_assert(kMaxModality < kTimeKeyApart);
+
   Column<EventType> type_;
-  Column<Modality> modality_;
+  Column<std::uint8_t> modality_;  // Modality | kTimeKeyApart
   Column<std::uint32_t> article_;
   Column<std::uint32_t> place_;
   Column<std::uint32_t> mode_;
@@ -262,13 +281,15 @@ class EventTable {
   Column<std::uint32_t> roles_;   // n_actors | n_recipients << 16
   Column<std::int64_t> lo_;
   Column<std::int64_t> hi_;
-  Column<std::int64_t> time_key_;
   Column<std::uint32_t> mention_begin_;
   Column<std::uint32_t> mention_entity_;
   Column<std::uint32_t> figure_begin_;
   Column<FigureNumbers> figure_;
   Column<const char*> blob_;
   Column<std::uint32_t> id_hash_;
+  // Time keys that KeyOfInterval does not give: an open start with a start
+  // given, an open end with only an end given.
+  absl::flat_hash_map<std::uint32_t, std::int64_t> time_key_apart_;
   ByteArena arena_;
   std::string scratch_;  // Append's encoding buffer, reused
   std::size_t text_bytes_ = 0;
