@@ -5,6 +5,23 @@
 #include <cstring>
 
 namespace newsevents::query::store::internal {
+namespace {
+
+// The first k in [lo, lo + n) for which below(k) is false, or lo + n, when
+// below is true up to some k and false after. Without branches: the
+// comparisons are unpredictable.
+template <typename Below>
+std::size_t Bisect(std::size_t lo, std::size_t n, Below below) {
+  while (n > 1) {
+    const std::size_t half = n / 2;
+    lo = below(lo + half - 1) ? lo + half : lo;
+    n -= half;
+  }
+  if (n == 1 && below(lo)) ++lo;
+  return lo;
+}
+
+}  // namespace
 
 void PackedPostings::Seal() {
   const std::uint32_t base = tail_.front();
@@ -68,15 +85,8 @@ std::size_t PackedPostings::LowerBound(std::size_t first, std::size_t last, std:
     }
     hi = std::min(hi, probe + 1);
   }
-  // Branch-free bisection (the comparisons are unpredictable): the first
-  // block in [lo, hi) that starts at v or more, or hi.
-  std::size_t n = hi - lo;
-  while (n > 1) {
-    const std::size_t half = n / 2;
-    lo = BlockBase(lo + half - 1) < v ? lo + half : lo;
-    n -= half;
-  }
-  if (n == 1 && BlockBase(lo) < v) ++lo;
+  // The first block in [lo, hi) that starts at v or more, or hi.
+  lo = Bisect(lo, hi - lo, [&](std::size_t k) { return BlockBase(k) < v; });
   const std::size_t b = lo - 1;
   const std::size_t start = b << kBlockShift;
   std::size_t s = std::max(first + 1, start);
@@ -127,15 +137,8 @@ std::size_t PackedPostings::Block::Search(std::size_t lo, std::size_t hi,
       step *= 2;
     }
   }
-  // Bisect [first, last): the first with Delta >= target, else last.
-  std::size_t n = last - first;
-  while (n > 1) {
-    const std::size_t half = n / 2;
-    first = Delta(first + half - 1) < target ? first + half : first;
-    n -= half;
-  }
-  if (n == 1 && Delta(first) < target) ++first;
-  return first;
+  // The first in [first, last) whose Delta is target or more, else last.
+  return Bisect(first, last - first, [&](std::size_t k) { return Delta(k) < target; });
 }
 
 std::size_t PackedPostings::bytes() const {
