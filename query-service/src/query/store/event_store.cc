@@ -604,7 +604,7 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     a.ingested = ingested;
     article_index_.emplace(a.id, article_idx);
   }
-  const std::int64_t published = articles_.back().published;
+  const std::int64_t article_time = articles_.back().TimeKey();  // for events without a time
 
   EventRec r;  // reused: its vectors keep their capacity
   const auto first_event = static_cast<std::uint32_t>(events_.size());
@@ -674,10 +674,8 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
       r.time_key = r.start;
     } else if (r.end != kNoTime) {
       r.time_key = r.end - 1;
-    } else if (published != kNoTime) {
-      r.time_key = published;
     } else {
-      r.time_key = ingested;
+      r.time_key = article_time;
     }
 
     events_.Append(r);

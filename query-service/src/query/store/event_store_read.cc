@@ -319,19 +319,8 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
 }
 
 namespace {
-// The first element of the ascending [first, last) that is `value` or more:
-// galloping from `first`, so a near answer costs a few steps.
-template <typename It>
-It Gallop(It first, It last, std::uint32_t value) {
-  std::ptrdiff_t step = 1;
-  auto low = first;
-  while (last - low > step && low[step] < value) {
-    low += step;
-    step *= 2;
-  }
-  return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
-}
-// The same over a packed list, galloping over its blocks' first indexes.
+using internal::Gallop;
+// Gallop over a packed list, galloping over its blocks' first indexes.
 Postings::const_iterator Gallop(Postings::const_iterator first, Postings::const_iterator last,
                                 std::uint32_t value) {
   return {first.list(), first.list()->LowerBound(first.index(), last.index(), value,
@@ -528,9 +517,7 @@ std::int64_t EventStore::SortKey(std::uint32_t idx, OrderBy order) const {
     return articles_[events_.article(idx)].ingested;
   }
   if (events_.has_time(idx)) return events_.time_key(idx);
-  // As AppendArticle keys an event without a time.
-  const internal::ArticleRec& a = articles_[events_.article(idx)];
-  return a.published != kNoTime ? a.published : a.ingested;
+  return articles_[events_.article(idx)].TimeKey();
 }
 
 absl::StatusOr<EventPage> EventStore::ListEvents(const ListEventsQuery& query) const {

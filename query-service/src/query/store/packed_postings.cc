@@ -48,25 +48,16 @@ void PackedPostings::Seal() {
   bases_.push_back(base);
   blocks_.push_back(std::move(block));
   packed_bytes_ += bytes;
-  packed_ += kBlock;
-  last_packed_ = tail_[kBlock - 1];
   tail_.erase(tail_.begin(), tail_.begin() + kBlock);  // keeps its room
 }
 
 std::size_t PackedPostings::LowerBound(std::size_t first, std::size_t last, std::uint32_t v,
                                        bool near) const {
   if (first >= last) return first;
-  if (packed_ == 0) {  // a plain array: as over a vector
+  if (bases_.empty()) {  // a plain array: as over a vector
     const std::uint32_t* d = tail_.data();
-    if (!near) return static_cast<std::size_t>(std::lower_bound(d + first, d + last, v) - d);
-    std::size_t low = first;
-    std::size_t step = 1;
-    while (last - low > step && d[low + step] < v) {
-      low += step;
-      step *= 2;
-    }
-    const std::size_t high = last - low > step ? low + step + 1 : last;
-    return static_cast<std::size_t>(std::lower_bound(d + low, d + high, v) - d);
+    return static_cast<std::size_t>(
+        (near ? Gallop(d + first, d + last, v) : std::lower_bound(d + first, d + last, v)) - d);
   }
   if (Get(first) >= v) return first;
   // Get(first) < v, so the answer is in (first, last]. Find the first block
@@ -92,7 +83,7 @@ std::size_t PackedPostings::LowerBound(std::size_t first, std::size_t last, std:
   std::size_t s = std::max(first + 1, start);
   std::size_t e = std::min(last, start + kBlock);
   if (b >= bases_.size()) {  // in the plain tail
-    const std::uint32_t* t = tail_.data() - packed_;
+    const std::uint32_t* t = tail_.data() - packed();
     return static_cast<std::size_t>(std::lower_bound(t + s, t + e, v) - t);
   }
   // bases_[b] < v: b is first's block, or was found to start below v.

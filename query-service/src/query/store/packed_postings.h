@@ -13,6 +13,7 @@
 #ifndef NEWSEVENTS_QUERY_STORE_PACKED_POSTINGS_H_
 #define NEWSEVENTS_QUERY_STORE_PACKED_POSTINGS_H_
 
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -106,9 +107,10 @@ class PackedPostings {
     if (tail_.size() == (kPlainBlocks + 1) * kBlock && !plain_) Seal();
   }
 
-  std::size_t size() const { return packed_ + tail_.size(); }
+  std::size_t size() const { return packed() + tail_.size(); }
   bool empty() const { return size() == 0; }
-  std::uint32_t back() const { return tail_.empty() ? last_packed_ : tail_.back(); }
+  // REQUIRES: !empty(). (The tail is never empty once a block is packed.)
+  std::uint32_t back() const { return tail_.back(); }
   std::uint32_t operator[](std::size_t i) const { return Get(i); }
   const_iterator begin() const { return const_iterator(this, 0); }
   const_iterator end() const { return const_iterator(this, size()); }
@@ -124,7 +126,8 @@ class PackedPostings {
   std::size_t bytes() const;
 
   std::uint32_t Get(std::size_t i) const {
-    if (i >= packed_) return tail_[i - packed_];
+    const std::size_t packed = this->packed();
+    if (i >= packed) return tail_[i - packed];
     const std::size_t b = i >> kBlockShift;
     return bases_[b] + BlockAt(b).Delta(i & (kBlock - 1));
   }
@@ -151,6 +154,8 @@ class PackedPostings {
   // Packs the tail's oldest kBlock indexes into a block.
   void Seal();
 
+  // Indexes in packed blocks (the tail's first position).
+  std::size_t packed() const { return bases_.size() << kBlockShift; }
   // The first index of block b; the tail is block bases_.size().
   std::uint32_t BlockBase(std::size_t b) const {
     return b < bases_.size() ? bases_[b] : tail_[(b - bases_.size()) << kBlockShift];
@@ -161,11 +166,23 @@ class PackedPostings {
   std::vector<std::uint32_t> bases_;
   std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
   std::vector<std::uint32_t> tail_;
-  std::size_t packed_ = 0;         // indexes in full blocks
-  std::size_t packed_bytes_ = 0;   // their bits, in bytes
-  std::uint32_t last_packed_ = 0;  // the last index in full blocks
+  std::size_t packed_bytes_ = 0;  // the blocks' bits, in bytes
   bool plain_ = false;             // Packing::kPlain
 };
+
+// The first element of the ascending [first, last) that is `value` or more:
+// galloping from `first`, so a near answer costs a few steps. For any
+// random-access range (PackedPostings gallops over its blocks instead).
+template <typename It>
+It Gallop(It first, It last, std::uint32_t value) {
+  std::ptrdiff_t step = 1;
+  auto low = first;
+  while (last - low > step && low[step] < value) {
+    low += step;
+    step *= 2;
+  }
+  return std::lower_bound(low, last - low > step ? low + step + 1 : last, value);
+}
 
 // std::lower_bound over [first, last) of one PackedPostings, faster.
 inline PackedPostings::const_iterator LowerBound(PackedPostings::const_iterator first,

@@ -364,6 +364,8 @@ struct ArticleRec {
 
   // The ArticleInfo as given, with counts and ingest time filled in.
   ArticleInfo Info() const;
+  // The time key of its events without a time of their own.
+  std::int64_t TimeKey() const { return published != kNoTime ? published : ingested; }
 };
 
 // Writes to `out` (cleared, a buffer the caller reuses) `info.id` as it is,
