@@ -435,6 +435,55 @@ TEST_F(EventStoreTest, ArticlesKeepEveryFieldExactly) {
   EXPECT_EQ(store_.GetEvent(KurskEvents()[0].id)->published_at, full.published_at);
 }
 
+// Ids of the ingest service's shape are stored packed, times in whole
+// minutes and role counts in a byte: the rest of each is kept apart. Every
+// shape must read back exactly.
+TEST_F(EventStoreTest, IdsTimesAndRoleCountsOfEveryShapeReadBack) {
+  std::vector<Event> events = KurskEvents();
+  ASSERT_GE(events.size(), 6u);
+  const std::vector<std::string> ids = {
+      "ev_0123456789abcdef",   // packed
+      "ev_0123456789ABCDEF",   // upper case: as given
+      "ev_0123456789abcde",    // 15 digits
+      "ev_0123456789abcdeg",   // not hex
+      "xv_0123456789abcdef",   // another prefix
+      "ev_ffffffffffffffff"};  // packed, all bits
+  for (std::size_t i = 0; i < ids.size(); ++i) events[i].id = ids[i];
+  events[0].when.start = *events[0].when.start + absl::Milliseconds(1500);
+  events[1].when.end = absl::FromUnixMicros(-1);  // before 1970, not a whole minute
+  events[1].when.start.reset();
+  events[1].when.open_start = true;
+  events[2].actors.clear();
+  for (int k = 0; k < 17; ++k) {
+    Entity a;
+    a.id = absl::StrCat("actor:", k);
+    a.name = absl::StrCat("Actor ", k);
+    events[2].actors.push_back(a);
+  }
+  auto r = store_.AppendArticle(KurskArticle(), events, KurskQuotes());
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto got = store_.GetEvent(events[i].id);
+    ASSERT_TRUE(got.ok()) << events[i].id << ": " << got.status();
+    EXPECT_EQ(got->id, events[i].id);
+    EXPECT_EQ(got->when, events[i].when) << events[i].id;
+    EXPECT_EQ(got->actors.size(), events[i].actors.size()) << events[i].id;
+    EXPECT_EQ(got->recipients.size(), events[i].recipients.size()) << events[i].id;
+    EXPECT_EQ(got->summary, events[i].summary) << events[i].id;
+  }
+  for (const char* near : {"ev_0123456789abcdee", "ev_0123456789abcdeF", "ev_0123456789abcdef0",
+                           "ev_0123456789ABCDEE"}) {
+    EXPECT_EQ(store_.GetEvent(near).status().code(), absl::StatusCode::kNotFound) << near;
+  }
+  // The packed id is taken: appending it again is refused.
+  ArticleInfo other = KurskArticle();
+  other.id = "art_other";
+  std::vector<Event> again = {events[0]};
+  again[0].article_id = other.id;
+  auto dup = store_.AppendArticle(other, again, {});
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists) << dup.status();
+}
+
 TEST_F(EventStoreTest, UnknownIdsAreNotFound) {
   AppendKursk();
   auto e = store_.GetEvent("ev_x");

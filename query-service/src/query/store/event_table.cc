@@ -8,6 +8,43 @@
 namespace newsevents::query::store::internal {
 namespace {
 
+constexpr absl::string_view kEventIdPrefix = "ev_";
+constexpr int kEventIdDigits = 16;
+
+// Ids the ingest service gives events: "ev_" and 16 lowercase hex digits
+// (64 bits), kept as those 64 bits.
+bool PackedEventId(absl::string_view id, std::uint64_t* v) {
+  if (id.size() != kEventIdPrefix.size() + kEventIdDigits ||
+      id.substr(0, kEventIdPrefix.size()) != kEventIdPrefix) {
+    return false;
+  }
+  std::uint64_t x = 0;
+  for (char c : id.substr(kEventIdPrefix.size())) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else {
+      return false;  // upper case would not read back as written
+    }
+    x = (x << 4) | static_cast<std::uint64_t>(d);
+  }
+  *v = x;
+  return true;
+}
+
+std::string UnpackEventId(std::uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(kEventIdPrefix);
+  id.resize(kEventIdPrefix.size() + kEventIdDigits);
+  for (int k = kEventIdDigits - 1; k >= 0; --k) {
+    id[kEventIdPrefix.size() + static_cast<std::size_t>(k)] = kHex[v & 0xf];
+    v >>= 4;
+  }
+  return id;
+}
+
 class Writer {
  public:
   // Writes into `out` (cleared), a buffer the caller reuses.
@@ -37,6 +74,20 @@ class Writer {
   void SpanOf(const Span& s) {
     Signed(s.start);
     Signed(s.end);
+  }
+  // An event id: 0 and 8 bytes for an id of the ingest service's shape,
+  // else its size + 1 and its bytes.
+  void Id(absl::string_view id) {
+    std::uint64_t v;
+    if (PackedEventId(id, &v)) {
+      Varint(0);
+      char b[sizeof(v)];
+      std::memcpy(b, &v, sizeof(v));
+      out_.append(b, sizeof(v));
+    } else {
+      Varint(std::uint64_t{id.size()} + 1);
+      Raw(id);
+    }
   }
   // Mention text and count; the entity is written by the caller if needed.
   void MentionTail(const MentionRec& m) {
@@ -87,6 +138,30 @@ class Reader {
     s.start = static_cast<std::int32_t>(Signed());
     s.end = static_cast<std::int32_t>(Signed());
     return s;
+  }
+  // What Writer::Id wrote: the packed value (*packed set) or the id's bytes.
+  absl::string_view Id(std::uint64_t* packed, bool* is_packed) {
+    const std::uint64_t n = Varint();
+    *is_packed = n == 0;
+    if (n == 0) {
+      std::memcpy(packed, p_, sizeof(*packed));
+      p_ += sizeof(*packed);
+      return {};
+    }
+    absl::string_view s(p_, n - 1);
+    p_ += n - 1;
+    return s;
+  }
+  void SkipId() {
+    std::uint64_t v;
+    bool packed;
+    Id(&v, &packed);
+  }
+  std::string IdString() {
+    std::uint64_t v = 0;
+    bool packed = false;
+    const absl::string_view raw = Id(&v, &packed);
+    return packed ? UnpackEventId(v) : std::string(raw);
   }
   void MentionTail(MentionRec& m) {
     m.text = U32();
@@ -147,7 +222,7 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   Writer w(scratch_);
   w.Reserve(r.id.size() + r.text.size() + 64 +
             16 * (r.mentions.size() + r.arguments.size()) + 32 * r.figures.size());
-  w.Bytes(r.id);
+  w.Id(r.id);
   // 0 when the text holds the sentence, else the distance back to the event
   // whose text does.
   w.Varint(r.sentence_from != kNone && r.sentence_from < idx ? idx - r.sentence_from : 0);
@@ -194,7 +269,12 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   place_.push_back(r.place);
   mode_.push_back(r.mode);
   source_.push_back(r.according_to.entity);
-  roles_.push_back(std::uint32_t{r.n_actors} | (std::uint32_t{r.n_recipients} << 16));
+  if (r.n_actors < 15 && r.n_recipients < 15) {
+    roles_.push_back(static_cast<std::uint8_t>(r.n_actors | (r.n_recipients << 4)));
+  } else {
+    roles_.push_back(kRolesApart);
+    roles_apart_.emplace(idx, std::uint32_t{r.n_actors} | (std::uint32_t{r.n_recipients} << 16));
+  }
   lo_.push_back(r.lo);
   hi_.push_back(r.hi);
   mention_begin_.push_back(static_cast<std::uint32_t>(mention_entity_.size()));
@@ -203,20 +283,27 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   for (const FigureRec& f : r.figures) {
     figure_.push_back(FigureNumbers{f.low, f.high, f.kind, f.has_high});
   }
-  blob_.push_back(blob.data());
+  blob_.push_back(reinterpret_cast<std::uintptr_t>(blob.data()));
   id_hash_.push_back(IdHash(r.id));
   return idx;
 }
 
-absl::string_view EventTable::id(std::uint32_t i) const {
-  Reader in(blob_[i]);
-  return in.Bytes();
+std::string EventTable::id(std::uint32_t i) const { return Reader(Blob(i)).IdString(); }
+
+bool EventTable::IdIs(std::uint32_t i, absl::string_view id) const {
+  Reader in(Blob(i));
+  std::uint64_t v = 0;
+  bool packed = false;
+  const absl::string_view raw = in.Id(&v, &packed);
+  if (!packed) return raw == id;
+  std::uint64_t want = 0;
+  return PackedEventId(id, &want) && want == v;
 }
 
 EventRec EventTable::Get(std::uint32_t i) const {
   EventRec r;
-  Reader in(blob_[i]);
-  r.id = std::string(in.Bytes());
+  Reader in(Blob(i));
+  r.id = in.IdString();
   const std::uint64_t back = in.Varint();
   std::string plain;
   in.Text(*codec_, &plain);
@@ -225,8 +312,8 @@ EventRec EventTable::Get(std::uint32_t i) const {
     r.sentence = std::string(rest);
   } else {
     r.sentence_from = i - static_cast<std::uint32_t>(back);
-    Reader held(blob_[r.sentence_from]);
-    held.Bytes();   // id
+    Reader held(Blob(r.sentence_from));
+    held.SkipId();
     held.Varint();  // 0: its text holds the sentence
     held.Text(*codec_, &plain);
     std::string ignored;
@@ -236,8 +323,8 @@ EventRec EventTable::Get(std::uint32_t i) const {
   const std::uint8_t flags = in.U8();
   r.open_start = (flags & kOpenStart) != 0;
   r.open_end = (flags & kOpenEnd) != 0;
-  if (flags & kHasStart) r.start = (flags & kStartIsLo) ? lo_[i] : in.Signed();
-  if (flags & kHasEnd) r.end = (flags & kEndIsHi) ? hi_[i] : in.Signed();
+  if (flags & kHasStart) r.start = (flags & kStartIsLo) ? lo(i) : in.Signed();
+  if (flags & kHasEnd) r.end = (flags & kEndIsHi) ? hi(i) : in.Signed();
   r.time_text = in.U32();
   r.place_text = in.U32();
   for (std::uint32_t j = mentions_begin(i); j < mentions_end(i); ++j) {
@@ -275,15 +362,15 @@ EventRec EventTable::Get(std::uint32_t i) const {
   r.sentence_span = in.SpanOf();
   r.trigger = in.SpanOf();
   r.confidence = in.Float();
-  r.article = article_[i];
-  r.mode = mode_[i];
-  r.place = place_[i];
+  r.article = article(i);
+  r.mode = mode(i);
+  r.place = place(i);
   r.n_actors = static_cast<std::uint16_t>(n_actors(i));
   r.n_recipients = static_cast<std::uint16_t>(n_recipients(i));
   r.type = type_[i];
   r.modality = modality(i);
-  r.lo = lo_[i];
-  r.hi = hi_[i];
+  r.lo = lo(i);
+  r.hi = hi(i);
   r.time_key = has_time(i) ? time_key(i) : kNoTime;
   return r;
 }
@@ -334,8 +421,10 @@ std::size_t EventTable::bytes() const {
          hi_.bytes() + mention_begin_.bytes() +
          mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
          blob_.bytes() + id_hash_.bytes() + arena_.bytes() +
-         time_key_apart_.capacity() *
-             (sizeof(std::pair<const std::uint32_t, std::int64_t>) + 1);
+         HashMapBytes<std::pair<const std::uint32_t, std::int64_t>>(
+             time_key_apart_.capacity()) +
+         HashMapBytes<std::pair<const std::uint32_t, std::uint32_t>>(
+             roles_apart_.capacity());
 }
 
 }  // namespace newsevents::query::store::internal

@@ -27,6 +27,7 @@
 #include "absl/strings/string_view.h"
 #include "query/common/byte_arena.h"
 #include "query/common/column.h"
+#include "query/store/compact_columns.h"
 #include "query/store/model.h"
 #include "query/store/packed_postings.h"
 #include "query/store/text_codec.h"
@@ -215,7 +216,9 @@ class EventTable {
   EventRec Get(std::uint32_t i) const;
   std::size_t size() const { return type_.size(); }
 
-  absl::string_view id(std::uint32_t i) const;
+  std::string id(std::uint32_t i) const;
+  // Whether event i's id is `id` (without building it).
+  bool IdIs(std::uint32_t i, absl::string_view id) const;
   // A 32-bit hash of the id, kept per event so that growing the id index
   // does not read every event's blob again.
   static std::uint32_t IdHash(absl::string_view id) {
@@ -240,7 +243,10 @@ class EventTable {
     if (modality_[i] & kTimeKeyApart) return time_key_apart_.at(i);
     return KeyOfInterval(lo_[i], hi_[i]);
   }
-  bool has_time(std::uint32_t i) const { return hi_[i] != kNoTime; }
+  bool has_time(std::uint32_t i) const {
+    static_assert(kNoTime == std::numeric_limits<std::int64_t>::min());
+    return !hi_.is_lowest(i);
+  }
   // Participants: entity indexes [mentions_begin, mentions_end): actors
   // first, then recipients, then patients.
   std::uint32_t mentions_begin(std::uint32_t i) const { return mention_begin_[i]; }
@@ -248,8 +254,8 @@ class EventTable {
     return i + 1 < size() ? mention_begin_[i + 1]
                           : static_cast<std::uint32_t>(mention_entity_.size());
   }
-  std::uint32_t n_actors(std::uint32_t i) const { return roles_[i] & 0xffff; }
-  std::uint32_t n_recipients(std::uint32_t i) const { return roles_[i] >> 16; }
+  std::uint32_t n_actors(std::uint32_t i) const { return Roles(i) & 0xffff; }
+  std::uint32_t n_recipients(std::uint32_t i) const { return Roles(i) >> 16; }
   std::uint32_t mention_entity(std::uint32_t j) const { return mention_entity_[j]; }
   std::uint32_t figures_begin(std::uint32_t i) const { return figure_begin_[i]; }
   std::uint32_t figures_end(std::uint32_t i) const {
@@ -271,22 +277,36 @@ class EventTable {
   // In modality_: the event's time key is in time_key_apart_.
   static constexpr std::uint8_t kTimeKeyApart = 0x80;
   static_assert(kMaxModality < kTimeKeyApart);
+  // In roles_: the counts are in roles_apart_.
+  static constexpr std::uint8_t kRolesApart = 0xff;
+  // n_actors | n_recipients << 16.
+  std::uint32_t Roles(std::uint32_t i) const {
+    const std::uint8_t r = roles_[i];
+    if (ABSL_PREDICT_TRUE(r != kRolesApart)) return (r & 0xfu) | (std::uint32_t{r} >> 4) << 16;
+    return roles_apart_.at(i);
+  }
 
+  // The usual values of the narrow columns fit their width; the rest are
+  // kept apart (compact_columns.h).
   Column<EventType> type_;
   Column<std::uint8_t> modality_;  // Modality | kTimeKeyApart
-  Column<std::uint32_t> article_;
+  OffsetColumn<std::uint32_t, std::uint16_t> article_;  // ascending
   Column<std::uint32_t> place_;
-  Column<std::uint32_t> mode_;
+  CodeColumn mode_;
   Column<std::uint32_t> source_;  // according_to entity, kNone if none
-  Column<std::uint32_t> roles_;   // n_actors | n_recipients << 16
-  Column<std::int64_t> lo_;
-  Column<std::int64_t> hi_;
-  Column<std::uint32_t> mention_begin_;
+  // n_actors | n_recipients << 4 when both are below 15, else kRolesApart.
+  Column<std::uint8_t> roles_;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> roles_apart_;
+  MinuteColumn lo_;
+  MinuteColumn hi_;
+  OffsetColumn<std::uint32_t, std::uint16_t> mention_begin_;  // ascending
   Column<std::uint32_t> mention_entity_;
-  Column<std::uint32_t> figure_begin_;
+  OffsetColumn<std::uint32_t, std::uint16_t> figure_begin_;  // ascending
   Column<FigureNumbers> figure_;
-  Column<const char*> blob_;
+  // Where each event's blob starts in arena_.
+  OffsetColumn<std::uintptr_t, std::uint32_t> blob_;
   Column<std::uint32_t> id_hash_;
+  const char* Blob(std::uint32_t i) const { return reinterpret_cast<const char*>(blob_[i]); }
   // Time keys that KeyOfInterval does not give: an open start with a start
   // given, an open end with only an end given.
   absl::flat_hash_map<std::uint32_t, std::int64_t> time_key_apart_;
@@ -327,10 +347,12 @@ class EventIdIndex {
   struct Eq {
     using is_transparent = void;
     const EventTable* table;
-    absl::string_view Id(absl::string_view id) const { return id; }
-    absl::string_view Id(std::uint32_t idx) const { return table->id(idx); }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return Id(a) == Id(b); }
+    bool operator()(std::uint32_t a, std::uint32_t b) const {
+      return a == b || table->id(a) == table->id(b);
+    }
+    bool operator()(std::uint32_t a, absl::string_view b) const { return table->IdIs(a, b); }
+    bool operator()(absl::string_view a, std::uint32_t b) const { return table->IdIs(b, a); }
+    bool operator()(absl::string_view a, absl::string_view b) const { return a == b; }
   };
   absl::flat_hash_set<std::uint32_t, Hash, Eq> set_;
 };
