@@ -350,7 +350,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
     if (const std::uint32_t other = event_index_.Find(e.id); other != kNone) {
       return absl::AlreadyExistsError(absl::StrCat(
           "event '", e.id, "' already exists in article '",
-          articles_[events_.article(other)].id, "'"));
+          articles_[events_.article(other)].id(), "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEvent(e, i));
   }
@@ -372,7 +372,7 @@ absl::Status EventStore::Prepare(const ArticleInfo& article,
     if (it != quote_index_.end()) {
       return absl::AlreadyExistsError(absl::StrCat(
           "quote '", q.id, "' already exists in article '",
-          articles_[quotes_[it->second].article].id, "'"));
+          articles_[quotes_[it->second].article].id(), "'"));
     }
     QUERY_RETURN_IF_ERROR(CheckEntity(q.speaker, field));
   }
@@ -593,16 +593,16 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     ArticleRec& a = articles_.emplace_back();
     internal::PackArticle(article, article_scratch_);
     const absl::string_view bytes = article_arena_.Append(article_scratch_);
-    a.id = bytes.substr(0, article.id.size());
-    a.packed = bytes.substr(article.id.size());
-    a.published_at = article.published_at;
+    a.bytes = bytes.data();
+    a.id_size = static_cast<std::uint32_t>(article.id.size());
+    a.packed_size = static_cast<std::uint32_t>(bytes.size() - article.id.size());
     a.event_count = static_cast<std::int32_t>(events.size());
     a.quote_count = static_cast<std::int32_t>(quotes.size());
     a.first_event = static_cast<std::uint32_t>(events_.size());
     a.first_quote = static_cast<std::uint32_t>(quotes_.size());
-    a.published = ToMicros(a.published_at);
+    a.published = ToMicros(article.published_at);
     a.ingested = ingested;
-    article_index_.emplace(a.id, article_idx);
+    article_index_.Insert(article_idx);
   }
   const std::int64_t article_time = articles_.back().TimeKey();  // for events without a time
 
@@ -757,7 +757,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   const ArticleRec& a = articles_[r.article];
   Event e;
   e.id = r.id;
-  e.article_id = std::string(a.id);
+  e.article_id = std::string(a.id());
   e.type = r.type;
   e.mode = std::string(pool_.Get(r.mode));
   for (std::size_t i = 0; i < r.mentions.size(); ++i) {
@@ -814,7 +814,7 @@ Event EventStore::EventOut(std::uint32_t idx) const {
   e.summary = std::move(r.summary);
   e.ingested_at = absl::FromUnixMicros(a.ingested);
   e.revision = static_cast<std::int64_t>(idx) + 1;
-  e.published_at = a.published_at;
+  e.published_at = a.published_at();
   e.identity = IdentityOut(idx);
   return e;
 }
@@ -881,13 +881,13 @@ Quote EventStore::QuoteOut(std::uint32_t idx) const {
   const ArticleRec& a = articles_[r.article];
   Quote q;
   q.id = r.id;
-  q.article_id = std::string(a.id);
+  q.article_id = std::string(a.id());
   q.speaker = EntityOut(r.speaker);
   q.cue = std::string(pool_.Get(r.cue));
   q.text = r.text;
   q.span = r.span;
   for (std::uint32_t id : r.event_ids) q.event_ids.emplace_back(pool_.Get(id));
-  q.published_at = a.published_at;
+  q.published_at = a.published_at();
   return q;
 }
 
@@ -906,11 +906,11 @@ absl::StatusOr<Event> EventStore::GetEvent(absl::string_view id) const {
 
 absl::StatusOr<ArticleInfo> EventStore::GetArticle(absl::string_view id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = article_index_.find(id);
-  if (it == article_index_.end()) {
+  const std::uint32_t idx = article_index_.Find(id);
+  if (idx == kNone) {
     return absl::NotFoundError(absl::StrCat("article '", id, "' not found"));
   }
-  return articles_[it->second].Info();
+  return articles_[idx].Info();
 }
 
 Stats EventStore::GetStats() const {
@@ -954,7 +954,7 @@ MemoryUsage EventStore::GetMemoryUsage() const {
   }
   m.identity = static_cast<std::int64_t>(identity_.MemoryBytes());
   m.other += static_cast<std::int64_t>(
-      articles_.size() * sizeof(ArticleRec) + article_arena_.bytes() +
+      articles_.size() * sizeof(ArticleRec) + article_arena_.bytes() + article_index_.bytes() +
       quotes_.size() * sizeof(QuoteRec) +
       places_.size() * sizeof(PlaceRec));
   return m;

@@ -340,8 +340,7 @@ class EventStore {
   internal::EventIdIndex event_index_ ABSL_GUARDED_BY(mu_){&events_};
   absl::flat_hash_map<absl::string_view, std::uint32_t> quote_index_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<absl::string_view, std::uint32_t> article_index_
-      ABSL_GUARDED_BY(mu_);
+  internal::ArticleIdIndex article_index_ ABSL_GUARDED_BY(mu_){&articles_};
   absl::flat_hash_map<absl::string_view, std::uint32_t> entity_index_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<absl::string_view, std::uint32_t> place_index_

@@ -109,8 +109,8 @@ internal::CompiledFilter EventStore::Compile(const EventFilter& filter) const {
   if (!filter.article_ids.empty()) {
     f.articles.emplace();
     for (const std::string& id : filter.article_ids) {
-      auto it = article_index_.find(id);
-      if (it != article_index_.end()) f.articles->insert(it->second);
+      const std::uint32_t a = article_index_.Find(id);
+      if (a != kNone) f.articles->insert(a);
     }
   }
   if (!filter.event_ids.empty()) {
@@ -753,9 +753,8 @@ absl::StatusOr<QuotePage> EventStore::ListQuotes(const QuoteQuery& query) const 
   }
   std::uint32_t article = kNone;
   if (!query.article_id.empty()) {
-    auto it = article_index_.find(query.article_id);
-    if (it == article_index_.end()) return QuotePage{};
-    article = it->second;
+    article = article_index_.Find(query.article_id);
+    if (article == kNone) return QuotePage{};
     if (scan_all) {
       scan_all = false;
       const internal::ArticleRec& a = articles_[article];

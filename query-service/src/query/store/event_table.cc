@@ -75,15 +75,12 @@ class Writer {
     Signed(s.start);
     Signed(s.end);
   }
-  // An event id: 0 and 8 bytes for an id of the ingest service's shape,
-  // else its size + 1 and its bytes.
+  // An event id: 0 for an id of the ingest service's shape (its key is the
+  // id), else its size + 1 and its bytes.
   void Id(absl::string_view id) {
     std::uint64_t v;
     if (PackedEventId(id, &v)) {
       Varint(0);
-      char b[sizeof(v)];
-      std::memcpy(b, &v, sizeof(v));
-      out_.append(b, sizeof(v));
     } else {
       Varint(std::uint64_t{id.size()} + 1);
       Raw(id);
@@ -139,29 +136,24 @@ class Reader {
     s.end = static_cast<std::int32_t>(Signed());
     return s;
   }
-  // What Writer::Id wrote: the packed value (*packed set) or the id's bytes.
-  absl::string_view Id(std::uint64_t* packed, bool* is_packed) {
+  // What Writer::Id wrote: the id's bytes, or *packed set (the id is the
+  // event's key).
+  absl::string_view Id(bool* packed) {
     const std::uint64_t n = Varint();
-    *is_packed = n == 0;
-    if (n == 0) {
-      std::memcpy(packed, p_, sizeof(*packed));
-      p_ += sizeof(*packed);
-      return {};
-    }
+    *packed = n == 0;
+    if (n == 0) return {};
     absl::string_view s(p_, n - 1);
     p_ += n - 1;
     return s;
   }
   void SkipId() {
-    std::uint64_t v;
     bool packed;
-    Id(&v, &packed);
+    Id(&packed);
   }
-  std::string IdString() {
-    std::uint64_t v = 0;
+  std::string IdString(std::uint64_t key) {
     bool packed = false;
-    const absl::string_view raw = Id(&v, &packed);
-    return packed ? UnpackEventId(v) : std::string(raw);
+    const absl::string_view raw = Id(&packed);
+    return packed ? UnpackEventId(key) : std::string(raw);
   }
   void MentionTail(MentionRec& m) {
     m.text = U32();
@@ -284,26 +276,34 @@ std::uint32_t EventTable::Append(const EventRec& r) {
     figure_.push_back(FigureNumbers{f.low, f.high, f.kind, f.has_high});
   }
   blob_.push_back(reinterpret_cast<std::uintptr_t>(blob.data()));
-  id_hash_.push_back(IdHash(r.id));
+  id_key_.push_back(IdKey(r.id));
   return idx;
 }
 
-std::string EventTable::id(std::uint32_t i) const { return Reader(Blob(i)).IdString(); }
+std::uint64_t EventTable::IdKey(absl::string_view id) {
+  std::uint64_t v;
+  if (PackedEventId(id, &v)) return v;
+  return absl::Hash<absl::string_view>{}(id);
+}
+
+std::string EventTable::id(std::uint32_t i) const {
+  return Reader(Blob(i)).IdString(id_key_[i]);
+}
 
 bool EventTable::IdIs(std::uint32_t i, absl::string_view id) const {
+  if (id_key_[i] != IdKey(id)) return false;
   Reader in(Blob(i));
-  std::uint64_t v = 0;
   bool packed = false;
-  const absl::string_view raw = in.Id(&v, &packed);
+  const absl::string_view raw = in.Id(&packed);
   if (!packed) return raw == id;
-  std::uint64_t want = 0;
-  return PackedEventId(id, &want) && want == v;
+  std::uint64_t v;
+  return PackedEventId(id, &v);  // and its key, v, is the event's
 }
 
 EventRec EventTable::Get(std::uint32_t i) const {
   EventRec r;
   Reader in(Blob(i));
-  r.id = in.IdString();
+  r.id = in.IdString(id_key_[i]);
   const std::uint64_t back = in.Varint();
   std::string plain;
   in.Text(*codec_, &plain);
@@ -378,6 +378,15 @@ EventRec EventTable::Get(std::uint32_t i) const {
 void PackArticle(const ArticleInfo& info, std::string& out) {
   Writer w(out);
   w.Raw(info.id);
+  // The publication time's nanoseconds past its microsecond (the record
+  // keeps the microseconds).
+  std::uint64_t nanos = 0;
+  if (info.published_at.has_value()) {
+    const absl::Time t = *info.published_at;
+    nanos = static_cast<std::uint64_t>(
+        absl::ToInt64Nanoseconds(t - absl::FromUnixMicros(absl::ToUnixMicros(t))));
+  }
+  w.Varint(nanos);
   w.Bytes(info.title);
   w.Varint(info.authors.size());
   for (const std::string& a : info.authors) w.Bytes(a);
@@ -392,10 +401,17 @@ void PackArticle(const ArticleInfo& info, std::string& out) {
   w.Signed(info.body_bytes);
 }
 
+std::optional<absl::Time> ArticleRec::published_at() const {
+  if (published == kNoTime) return std::nullopt;
+  Reader in(packed());
+  return absl::FromUnixMicros(published) + absl::Nanoseconds(static_cast<std::int64_t>(in.Varint()));
+}
+
 ArticleInfo ArticleRec::Info() const {
   ArticleInfo info;
-  info.id = std::string(id);
-  Reader in(packed);
+  info.id = std::string(id());
+  Reader in(packed());
+  in.Varint();  // published_at's nanoseconds, read by published_at()
   info.title = std::string(in.Bytes());
   info.authors.resize(in.Varint());
   for (std::string& a : info.authors) a = std::string(in.Bytes());
@@ -408,7 +424,7 @@ ArticleInfo ArticleRec::Info() const {
     sec.offset = static_cast<std::int32_t>(in.Signed());
   }
   info.body_bytes = static_cast<std::int32_t>(in.Signed());
-  info.published_at = published_at;
+  info.published_at = published_at();
   info.event_count = event_count;
   info.quote_count = quote_count;
   info.ingested_at = absl::FromUnixMicros(ingested);
@@ -420,7 +436,7 @@ std::size_t EventTable::bytes() const {
          mode_.bytes() + source_.bytes() + roles_.bytes() + lo_.bytes() +
          hi_.bytes() + mention_begin_.bytes() +
          mention_entity_.bytes() + figure_begin_.bytes() + figure_.bytes() +
-         blob_.bytes() + id_hash_.bytes() + arena_.bytes() +
+         blob_.bytes() + id_key_.bytes() + arena_.bytes() +
          HashMapBytes<std::pair<const std::uint32_t, std::int64_t>>(
              time_key_apart_.capacity()) +
          HashMapBytes<std::pair<const std::uint32_t, std::uint32_t>>(

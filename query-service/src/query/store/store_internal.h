@@ -219,12 +219,12 @@ class EventTable {
   std::string id(std::uint32_t i) const;
   // Whether event i's id is `id` (without building it).
   bool IdIs(std::uint32_t i, absl::string_view id) const;
-  // A 32-bit hash of the id, kept per event so that growing the id index
-  // does not read every event's blob again.
-  static std::uint32_t IdHash(absl::string_view id) {
-    return static_cast<std::uint32_t>(absl::Hash<absl::string_view>{}(id));
-  }
-  std::uint32_t id_hash(std::uint32_t i) const { return id_hash_[i]; }
+  // A 64-bit key of an event id, kept per event: for an id of the ingest
+  // service's shape ("ev_" and 16 hex digits) the id's own 64 bits (the id
+  // is not kept otherwise), else a hash of the id. Ids with different keys
+  // differ; the id index hashes keys, so growing it reads no blobs.
+  static std::uint64_t IdKey(absl::string_view id);
+  std::uint64_t id_key(std::uint32_t i) const { return id_key_[i]; }
   EventType type(std::uint32_t i) const { return type_[i]; }
   Modality modality(std::uint32_t i) const {
     return static_cast<Modality>(modality_[i] & ~kTimeKeyApart);
@@ -305,7 +305,7 @@ class EventTable {
   Column<FigureNumbers> figure_;
   // Where each event's blob starts in arena_.
   OffsetColumn<std::uintptr_t, std::uint32_t> blob_;
-  Column<std::uint32_t> id_hash_;
+  Column<std::uint64_t> id_key_;
   const char* Blob(std::uint32_t i) const { return reinterpret_cast<const char*>(blob_[i]); }
   // Time keys that KeyOfInterval does not give: an open start with a start
   // given, an open end with only an end given.
@@ -317,7 +317,7 @@ class EventTable {
 };
 
 // The events' ids -> their indexes, keeping only the index in each slot
-// (the id is read back from the table): 4 bytes a slot instead of 24 for a
+// (the id's key is read from the table): 4 bytes a slot instead of 24 for a
 // string_view and an index. Not thread-safe.
 class EventIdIndex {
  public:
@@ -334,21 +334,16 @@ class EventIdIndex {
   struct Hash {
     using is_transparent = void;
     const EventTable* table;
-    // The 32-bit hash spread over 64 bits (the table takes its probe
-    // position from the high bits).
-    static std::size_t Spread(std::uint32_t h) {
-      return static_cast<std::size_t>(h) * 0x9E3779B97F4A7C15ull;
-    }
-    std::size_t operator()(absl::string_view id) const {
-      return Spread(EventTable::IdHash(id));
-    }
-    std::size_t operator()(std::uint32_t idx) const { return Spread(table->id_hash(idx)); }
+    static std::size_t Mix(std::uint64_t key) { return absl::Hash<std::uint64_t>{}(key); }
+    std::size_t operator()(absl::string_view id) const { return Mix(EventTable::IdKey(id)); }
+    std::size_t operator()(std::uint32_t idx) const { return Mix(table->id_key(idx)); }
   };
   struct Eq {
     using is_transparent = void;
     const EventTable* table;
     bool operator()(std::uint32_t a, std::uint32_t b) const {
-      return a == b || table->id(a) == table->id(b);
+      return a == b ||
+             (table->id_key(a) == table->id_key(b) && table->id(a) == table->id(b));
     }
     bool operator()(std::uint32_t a, absl::string_view b) const { return table->IdIs(a, b); }
     bool operator()(absl::string_view a, std::uint32_t b) const { return table->IdIs(b, a); }
@@ -374,15 +369,23 @@ struct QuoteRec {
 // and the packed fields, where an ArticleInfo takes about 300 and its
 // strings.
 struct ArticleRec {
-  absl::string_view id;      // in the store's arena
-  absl::string_view packed;  // see PackArticle; in the store's arena
-  std::optional<absl::Time> published_at;  // as given
+  // Its id, then the rest of its record (see PackArticle), in the store's
+  // arena.
+  const char* bytes = nullptr;
+  std::uint32_t id_size = 0;
+  std::uint32_t packed_size = 0;
   std::uint32_t first_event = 0;
   std::uint32_t first_quote = 0;
   std::int32_t event_count = 0;
   std::int32_t quote_count = 0;
-  std::int64_t published = kNoTime;  // Unix microseconds
-  std::int64_t ingested = 0;         // Unix microseconds
+  // Unix microseconds (packed() keeps the publication time's nanoseconds).
+  std::int64_t published = kNoTime;
+  std::int64_t ingested = 0;
+
+  absl::string_view id() const { return {bytes, id_size}; }
+  absl::string_view packed() const { return {bytes + id_size, packed_size}; }
+  // As given.
+  std::optional<absl::Time> published_at() const;
 
   // The ArticleInfo as given, with counts and ingest time filled in.
   ArticleInfo Info() const;
@@ -394,6 +397,42 @@ struct ArticleRec {
 // then the fields of `info` that ArticleRec keeps packed: the bytes of
 // ArticleRec::id and ArticleRec::packed, adjacent.
 void PackArticle(const ArticleInfo& info, std::string& out);
+
+// The articles' ids -> their indexes, keeping only the index in each slot
+// (the id is read from the record): 4 bytes a slot instead of 24. Not
+// thread-safe.
+class ArticleIdIndex {
+ public:
+  explicit ArticleIdIndex(const std::deque<ArticleRec>* articles)
+      : set_(0, Hash{articles}, Eq{articles}) {}
+  void Insert(std::uint32_t idx) { set_.insert(idx); }
+  // kNone when absent.
+  std::uint32_t Find(absl::string_view id) const {
+    auto it = set_.find(id);
+    return it == set_.end() ? kNone : *it;
+  }
+  bool contains(absl::string_view id) const { return set_.contains(id); }
+  std::size_t bytes() const { return set_.capacity() * (sizeof(std::uint32_t) + 1); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    const std::deque<ArticleRec>* articles;
+    std::size_t operator()(absl::string_view id) const {
+      return absl::Hash<absl::string_view>{}(id);
+    }
+    std::size_t operator()(std::uint32_t idx) const { return (*this)((*articles)[idx].id()); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    const std::deque<ArticleRec>* articles;
+    absl::string_view Id(absl::string_view id) const { return id; }
+    absl::string_view Id(std::uint32_t idx) const { return (*articles)[idx].id(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const { return Id(a) == Id(b); }
+  };
+  absl::flat_hash_set<std::uint32_t, Hash, Eq> set_;
+};
 
 // An EventFilter resolved against the store's tables at one moment. Each
 // optional set is "this field filters"; an engaged but empty set matches
