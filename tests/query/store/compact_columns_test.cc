@@ -80,6 +80,26 @@ TEST(CodeColumnTest, PastSixteenBitsOfDistinctValues) {
   EXPECT_EQ(col.distinct(), n);
 }
 
+TEST(Index24ColumnTest, IndexesNoneAndWideIndexes) {
+  Index24Column col;
+  const std::uint32_t kNoIndex = 0xffffffffu;
+  const std::vector<std::uint32_t> want = {
+      0, 1, kNoIndex, 0xfffffd,  // the largest in three bytes
+      0xfffffe, 0xffffff,        // the two codes taken: kept apart
+      0x1000000, 0xfffffffe, 4000, kNoIndex};
+  for (std::uint32_t v : want) col.push_back(v);
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(col[i], want[i]) << i;
+  EXPECT_EQ(col.kept_apart(), 4u);
+  EXPECT_EQ(col.size(), want.size());
+}
+
+TEST(Index24ColumnTest, AcrossChunks) {
+  Index24Column col;
+  const std::uint32_t n = 3 * (1u << 14) + 17;
+  for (std::uint32_t v = 0; v < n; ++v) col.push_back(v * 97 % 0x1000000);
+  for (std::uint32_t v = 0; v < n; ++v) ASSERT_EQ(col[v], v * 97 % 0x1000000) << v;
+}
+
 TEST(MinuteColumnTest, WholeMinutesOpenEndsAndOtherTimes) {
   MinuteColumn col;
   constexpr std::int64_t kMin = MinuteColumn::kMicrosPerMinute;

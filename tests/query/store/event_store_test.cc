@@ -436,8 +436,8 @@ TEST_F(EventStoreTest, ArticlesKeepEveryFieldExactly) {
 }
 
 // Ids of the ingest service's shape are stored packed, times in whole
-// minutes and role counts in a byte: the rest of each is kept apart. Every
-// shape must read back exactly.
+// minutes, role counts in a byte and figures in 32 bits: the rest of each
+// is kept apart. Every shape must read back exactly.
 TEST_F(EventStoreTest, IdsTimesAndRoleCountsOfEveryShapeReadBack) {
   std::vector<Event> events = KurskEvents();
   ASSERT_GE(events.size(), 6u);
@@ -460,8 +460,37 @@ TEST_F(EventStoreTest, IdsTimesAndRoleCountsOfEveryShapeReadBack) {
     a.name = absl::StrCat("Actor ", k);
     events[2].actors.push_back(a);
   }
+  // Figures past 32 bits are kept apart.
+  Figure wide;
+  wide.kind = FigureKind::kOther;
+  wide.low = std::int64_t{1} << 40;
+  wide.high = (std::int64_t{1} << 40) + 5;
+  wide.qualifier = Qualifier::kRange;
+  Figure negative = wide;
+  negative.low = -(std::int64_t{1} << 33);
+  negative.high.reset();
+  negative.qualifier = Qualifier::kAtLeast;
+  Figure narrow = wide;
+  narrow.low = 2'147'483'647;
+  narrow.high = 2'147'483'647;
+  events[3].figures = {wide, narrow, negative};
   auto r = store_.AppendArticle(KurskArticle(), events, KurskQuotes());
   ASSERT_TRUE(r.ok()) << r.status();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto got = store_.GetEvent(events[i].id);
+    ASSERT_TRUE(got.ok()) << events[i].id << ": " << got.status();
+    ASSERT_EQ(got->figures.size(), events[i].figures.size()) << events[i].id;
+    for (std::size_t k = 0; k < got->figures.size(); ++k) {
+      const Figure& g = got->figures[k];
+      const Figure& w = events[i].figures[k];
+      EXPECT_EQ(g.kind, w.kind) << events[i].id << " figure " << k;
+      EXPECT_EQ(g.low, w.low) << events[i].id << " figure " << k;
+      EXPECT_EQ(g.high, w.high) << events[i].id << " figure " << k;
+      EXPECT_EQ(g.qualifier, w.qualifier) << events[i].id << " figure " << k;
+    }
+    EXPECT_EQ(got->place, events[i].place) << events[i].id;
+    EXPECT_EQ(got->according_to.id, events[i].according_to.id) << events[i].id;
+  }
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto got = store_.GetEvent(events[i].id);
     ASSERT_TRUE(got.ok()) << events[i].id << ": " << got.status();

@@ -107,6 +107,47 @@ class CodeColumn {
   absl::flat_hash_map<std::uint32_t, std::uint32_t> apart_;
 };
 
+// Indexes into tables that may grow past 16 bits but rarely past 24
+// (places, entities), and kNone (~0u): three bytes each; an index from
+// 2^24 - 1 on is kept in a map.
+class Index24Column {
+ public:
+  void push_back(std::uint32_t v) {
+    std::uint32_t code = v == kNoIndex ? kNoCode : v;
+    if (v != kNoIndex && v >= kApart) {
+      code = kApart;
+      apart_.emplace(static_cast<std::uint32_t>(codes_.size()), v);
+    }
+    codes_.push_back(Code{{static_cast<std::uint8_t>(code), static_cast<std::uint8_t>(code >> 8),
+                           static_cast<std::uint8_t>(code >> 16)}});
+  }
+  std::uint32_t operator[](std::size_t i) const {
+    const Code& c = codes_[i];
+    const std::uint32_t code = std::uint32_t{c.b[0]} | std::uint32_t{c.b[1]} << 8 |
+                               std::uint32_t{c.b[2]} << 16;
+    if (ABSL_PREDICT_TRUE(code < kApart)) return code;
+    if (code == kNoCode) return kNoIndex;
+    return apart_.at(static_cast<std::uint32_t>(i));
+  }
+  std::size_t size() const { return codes_.size(); }
+  std::size_t kept_apart() const { return apart_.size(); }
+  std::size_t bytes() const {
+    return codes_.bytes() +
+           HashMapBytes<std::pair<const std::uint32_t, std::uint32_t>>(apart_.capacity());
+  }
+
+ private:
+  static constexpr std::uint32_t kNoIndex = 0xffffffffu;
+  static constexpr std::uint32_t kNoCode = 0xffffff;
+  static constexpr std::uint32_t kApart = 0xfffffe;
+  struct Code {
+    std::uint8_t b[3] = {};
+  };
+  static_assert(sizeof(Code) == 3);
+  Column<Code> codes_;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> apart_;
+};
+
 // Times in Unix microseconds, with std::int64_t's minimum and maximum as
 // the open ends (and "no time"). Event times are calendar values: nearly
 // all are whole minutes, kept as 32-bit minute counts (about 4,000 years

@@ -273,7 +273,15 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   for (const MentionRec& m : r.mentions) mention_entity_.push_back(m.entity);
   figure_begin_.push_back(static_cast<std::uint32_t>(figure_.size()));
   for (const FigureRec& f : r.figures) {
-    figure_.push_back(FigureNumbers{f.low, f.high, f.kind, f.has_high});
+    const bool narrow = f.low == static_cast<std::int32_t>(f.low) &&
+                        f.high == static_cast<std::int32_t>(f.high);
+    if (!narrow) {
+      figure_apart_.emplace(static_cast<std::uint32_t>(figure_.size()),
+                            FigureNumbers{f.low, f.high, f.kind, f.has_high});
+    }
+    figure_.push_back(NarrowFigure{narrow ? static_cast<std::int32_t>(f.low) : 0,
+                                   narrow ? static_cast<std::int32_t>(f.high) : 0, f.kind,
+                                   f.has_high, !narrow});
   }
   blob_.push_back(reinterpret_cast<std::uintptr_t>(blob.data()));
   id_key_.push_back(IdKey(r.id));
@@ -336,7 +344,7 @@ EventRec EventTable::Get(std::uint32_t i) const {
   in.MentionTail(r.according_to);
   for (std::uint32_t j = figures_begin(i); j < figures_end(i); ++j) {
     FigureRec& f = r.figures.emplace_back();
-    const FigureNumbers& n = figure_[j];
+    const FigureNumbers n = figure(j);
     f.kind = n.kind;
     f.low = n.low;
     f.high = n.high;
@@ -440,7 +448,8 @@ std::size_t EventTable::bytes() const {
          HashMapBytes<std::pair<const std::uint32_t, std::int64_t>>(
              time_key_apart_.capacity()) +
          HashMapBytes<std::pair<const std::uint32_t, std::uint32_t>>(
-             roles_apart_.capacity());
+             roles_apart_.capacity()) +
+         HashMapBytes<std::pair<const std::uint32_t, FigureNumbers>>(figure_apart_.capacity());
 }
 
 }  // namespace newsevents::query::store::internal

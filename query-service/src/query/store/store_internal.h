@@ -262,7 +262,11 @@ class EventTable {
     return i + 1 < size() ? figure_begin_[i + 1]
                           : static_cast<std::uint32_t>(figure_.size());
   }
-  const FigureNumbers& figure(std::uint32_t j) const { return figure_[j]; }
+  FigureNumbers figure(std::uint32_t j) const {
+    const NarrowFigure& n = figure_[j];
+    if (ABSL_PREDICT_TRUE(!n.apart)) return FigureNumbers{n.low, n.high, n.kind, n.has_high};
+    return figure_apart_.at(j);
+  }
 
   // Memory held by the table (columns and arena), for statistics.
   std::size_t bytes() const;
@@ -291,9 +295,9 @@ class EventTable {
   Column<EventType> type_;
   Column<std::uint8_t> modality_;  // Modality | kTimeKeyApart
   OffsetColumn<std::uint32_t, std::uint16_t> article_;  // ascending
-  Column<std::uint32_t> place_;
+  Index24Column place_;  // kNone if none
   CodeColumn mode_;
-  Column<std::uint32_t> source_;  // according_to entity, kNone if none
+  Index24Column source_;  // according_to entity, kNone if none
   // n_actors | n_recipients << 4 when both are below 15, else kRolesApart.
   Column<std::uint8_t> roles_;
   absl::flat_hash_map<std::uint32_t, std::uint32_t> roles_apart_;
@@ -302,7 +306,17 @@ class EventTable {
   OffsetColumn<std::uint32_t, std::uint16_t> mention_begin_;  // ascending
   Column<std::uint32_t> mention_entity_;
   OffsetColumn<std::uint32_t, std::uint16_t> figure_begin_;  // ascending
-  Column<FigureNumbers> figure_;
+  // A figure's bounds in 32 bits (counts of people fit); wider ones are
+  // kept in figure_apart_.
+  struct NarrowFigure {
+    std::int32_t low = 0;
+    std::int32_t high = 0;
+    FigureKind kind = FigureKind::kUnspecified;
+    bool has_high = false;
+    bool apart = false;
+  };
+  Column<NarrowFigure> figure_;
+  absl::flat_hash_map<std::uint32_t, FigureNumbers> figure_apart_;
   // Where each event's blob starts in arena_.
   OffsetColumn<std::uintptr_t, std::uint32_t> blob_;
   Column<std::uint64_t> id_key_;
