@@ -482,6 +482,12 @@ void BM_ListEvents_Actor(benchmark::State& state) {
   q.filter.actor_ids = {"actor:20"};
   RunList(state, q);
 }
+// The same entity in any role.
+void BM_ListEvents_AnyRole(benchmark::State& state) {
+  ListEventsQuery q;
+  q.filter.entity_ids = {"actor:20"};
+  RunList(state, q);
+}
 // The same query on a store whose articles arrived in random order, where
 // the zone maps cannot skip anything.
 void BM_ListEvents_Actor_RandomArrival(benchmark::State& state) {
@@ -510,7 +516,9 @@ void BM_ListEvents_Actor_Page5(benchmark::State& state) {
 // Reports p50 and p99 latency over all calls, in microseconds, and the share
 // of the queries the query service would answer on its gRPC thread
 // (inline_share: read within its default budget of examined candidates).
-void BM_ListEvents_SelectiveMix(benchmark::State& state) {
+// `any_role`: the entity in any role (EventFilter::entity_ids) rather than
+// as actor.
+void SelectiveMix(benchmark::State& state, bool any_role) {
   EventStore& store = SharedStore(state.range(0));
   std::mt19937_64 rng(7);
   const Zipf actors(kActors, 1.1);
@@ -521,7 +529,12 @@ void BM_ListEvents_SelectiveMix(benchmark::State& state) {
   std::int64_t inline_reads = 0;
   for (auto _ : state) {
     ListEventsQuery q;
-    q.filter.actor_ids = {absl::StrCat("actor:", actors(rng))};
+    std::string entity = absl::StrCat("actor:", actors(rng));
+    if (any_role) {
+      q.filter.entity_ids.push_back(std::move(entity));
+    } else {
+      q.filter.actor_ids.push_back(std::move(entity));
+    }
     if (rng() % 2 == 0) q.filter.types = {kTypes[rng() % 4]};
     const absl::Time start = absl::Now();
     auto page = store.ListEvents(q);
@@ -545,6 +558,9 @@ void BM_ListEvents_SelectiveMix(benchmark::State& state) {
   state.counters["p50_us"] = at(0.50);
   state.counters["p99_us"] = at(0.99);
 }
+void BM_ListEvents_SelectiveMix(benchmark::State& state) { SelectiveMix(state, false); }
+// The same mix with each entity in any role.
+void BM_ListEvents_SelectiveMixAnyRole(benchmark::State& state) { SelectiveMix(state, true); }
 void BM_ListEvents_ActorAndType(benchmark::State& state) {
   ListEventsQuery q;
   q.filter.actor_ids = {"actor:3"};
@@ -633,10 +649,12 @@ void Sizes(benchmark::internal::Benchmark* b) {
 }
 #define QUERY_BENCH(fn) BENCHMARK(fn)->Apply(Sizes)->Unit(benchmark::kMicrosecond)
 QUERY_BENCH(BM_ListEvents_Actor);
+QUERY_BENCH(BM_ListEvents_AnyRole);
 QUERY_BENCH(BM_ListEvents_Actor_RandomArrival);
 QUERY_BENCH(BM_ListEvents_Actor_Page5);
 QUERY_BENCH(BM_ListEvents_ActorAndType);
 QUERY_BENCH(BM_ListEvents_SelectiveMix);
+QUERY_BENCH(BM_ListEvents_SelectiveMixAnyRole);
 QUERY_BENCH(BM_ListEvents_Admin1AndMonth);
 QUERY_BENCH(BM_ListEvents_Type);
 QUERY_BENCH(BM_ListEvents_NameAlias);
