@@ -696,9 +696,7 @@ void EventStore::Publish(absl::Time now, ArticleInfo article,
     by_mode_[r.mode].push_back(idx);
     for (std::size_t i = 0; i < r.mentions.size(); ++i) {
       EntityRec& ent = entities_[r.mentions[i].entity];
-      const bool named = (!ent.actor.empty() && ent.actor.back() == idx) ||
-                         (!ent.recipient.empty() && ent.recipient.back() == idx);
-      if (!named) ++ent.events_named;
+      internal::Post(ent.any, idx);
       internal::Post(i < r.n_actors ? ent.actor : ent.recipient, idx);
     }
     if (r.according_to.entity != kNone) {
@@ -949,7 +947,7 @@ MemoryUsage EventStore::GetMemoryUsage() const {
     for (const auto& [key, p] : *by) m.postings += postings(p);
   }
   for (const EntityRec& e : entities_) {
-    m.postings += postings(e.actor) + postings(e.recipient) +
+    m.postings += postings(e.any) + postings(e.actor) + postings(e.recipient) +
                   postings(e.source) + postings(e.quotes);
     m.other += static_cast<std::int64_t>(sizeof(EntityRec) + e.id.capacity() +
                                          e.name.capacity());

@@ -257,26 +257,15 @@ internal::CandidateSource EventStore::PickSource(const CompiledFilter& f,
     for (std::uint32_t e : ids) lists.push_back(&(entities_[e].*member));
     return lists;
   };
-  // In any role: as actor, and as recipient or patient.
-  auto any_role_lists = [&](const absl::flat_hash_set<std::uint32_t>& ids)
-                            ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    std::vector<const Postings*> lists;
-    for (std::uint32_t e : ids) {
-      for (const Postings* p : {&entities_[e].actor, &entities_[e].recipient}) {
-        if (!p->empty()) lists.push_back(p);
-      }
-    }
-    return lists;
-  };
   if (f.type_mask != 0) offer(bits(f.type_mask, by_type_), internal::kByType);
   offer(bits(f.modality_mask, by_modality_), internal::kByModality);
   if (f.modes) offer(keyed(*f.modes, by_mode_), internal::kByMode);
   if (f.countries) offer(keyed(*f.countries, by_country_), internal::kByCountry);
   if (f.place_keys) offer(keyed(*f.place_keys, by_place_key_), internal::kByPlaceKey);
   if (f.any_entities) {
-    offer(any_role_lists(*f.any_entities), internal::kByAnyEntity);
+    offer(entity_lists(*f.any_entities, &EntityRec::any), internal::kByAnyEntity);
   }
-  if (f.named) offer(any_role_lists(*f.named), internal::kByName);
+  if (f.named) offer(entity_lists(*f.named, &EntityRec::any), internal::kByName);
   if (f.actors) offer(entity_lists(*f.actors, &EntityRec::actor), internal::kByActor);
   if (f.recipients) {
     offer(entity_lists(*f.recipients, &EntityRec::recipient), internal::kByRecipient);
@@ -837,7 +826,7 @@ absl::StatusOr<std::vector<EntityCount>> EventStore::SearchEntities(
   auto before = [&](std::uint32_t a, std::uint32_t b) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     const EntityRec& x = entities_[a];
     const EntityRec& y = entities_[b];
-    if (x.events_named != y.events_named) return x.events_named > y.events_named;
+    if (x.any.size() != y.any.size()) return x.any.size() > y.any.size();
     if (x.name != y.name) return x.name < y.name;
     return x.id < y.id;
   };
@@ -858,7 +847,7 @@ absl::StatusOr<std::vector<EntityCount>> EventStore::SearchEntities(
     c.entity.country = e.country;
     c.entity.sector = e.sector;
     c.entity.aliases = e.aliases;
-    c.event_count = static_cast<std::int64_t>(e.events_named);
+    c.event_count = static_cast<std::int64_t>(e.any.size());
   }
   return out;
 }

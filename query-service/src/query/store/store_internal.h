@@ -80,13 +80,11 @@ struct EntityRec {
   // every event reported more than once (EventStore::LeadFromLists), which
   // packed blocks make slower (at 10M, the query mix's p99 rose from 1.3 ms
   // to 1.9-2.0 ms); and sparse lists pack least well.
-  // Its events in any role are those of `actor` and `recipient` (a filter
-  // reads both lists); events_named counts them.
+  Postings any{Postings::Packing::kPlain};  // as actor, recipient or patient
   Postings actor{Postings::Packing::kPlain};
   Postings recipient{Postings::Packing::kPlain};  // recipients and patients
   Postings source{Postings::Packing::kPlain};     // attributed to it (according_to)
   Postings quotes{Postings::Packing::kPlain};     // quote indexes where it speaks
-  std::uint32_t events_named = 0;  // events naming it in any role
 };
 
 struct PlaceRec {
