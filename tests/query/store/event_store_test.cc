@@ -1140,6 +1140,31 @@ TEST_F(EventStoreTest, SearchesEntitiesByNameAndAliasPrefix) {
   EXPECT_EQ(store_.SearchEntities(q)->at(0).entity.id, "country:PRK");
 }
 
+// An event naming an entity in two roles is listed and counted once for it.
+TEST_F(EventStoreTest, AnEntityInTwoRolesOfOneEventCountsOnce) {
+  std::vector<Event> events = KurskEvents();
+  ASSERT_GE(events.size(), 3u);
+  Entity both;
+  both.id = "person:both";
+  both.name = "Both";
+  events[0].actors = {both};
+  events[0].recipients = {both};
+  events[1].actors.clear();
+  events[1].recipients.clear();
+  events[1].patients = {both};
+  events[2].recipients = {both};
+  ASSERT_TRUE(store_.AppendArticle(KurskArticle(), events, KurskQuotes()).ok());
+  EntityQuery q;
+  q.prefix = "both";
+  auto r = store_.SearchEntities(q);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].event_count, 3);
+  EXPECT_THAT(Matching(EventFilter{.entity_ids = {"person:both"}}),
+              UnorderedElementsAreArray({events[0].id, events[1].id, events[2].id}));
+  EXPECT_THAT(Matching(EventFilter{.actor_ids = {"person:both"}}), ElementsAre(events[0].id));
+}
+
 TEST_F(EventStoreTest, Stats) {
   AppendKursk();
   AppendSudzha();
