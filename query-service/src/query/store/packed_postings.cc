@@ -38,23 +38,25 @@ void PackedPostings::Seal() {
     word |= v << (bit & 7);
     std::memcpy(bits + (bit >> 3), &word, sizeof(word));
   }
-  if (bases_.size() == bases_.capacity()) {
+  if (sealed_ == nullptr) sealed_ = std::make_unique<Sealed>();
+  Sealed& s = *sealed_;
+  if (s.bases.size() == s.bases.capacity()) {
     // A quarter more, not double: the blocks' bases and pointers are a
     // tenth of a list's room.
-    const std::size_t n = bases_.size() + bases_.size() / 4 + 4;
-    bases_.reserve(n);
-    blocks_.reserve(n);
+    const std::size_t n = s.bases.size() + s.bases.size() / 4 + 4;
+    s.bases.reserve(n);
+    s.bits.reserve(n);
   }
-  bases_.push_back(base);
-  blocks_.push_back(std::move(block));
-  packed_bytes_ += bytes;
+  s.bases.push_back(base);
+  s.bits.push_back(std::move(block));
+  s.bytes += bytes;
   tail_.erase(tail_.begin(), tail_.begin() + kBlock);  // keeps its room
 }
 
 std::size_t PackedPostings::LowerBound(std::size_t first, std::size_t last, std::uint32_t v,
                                        bool near) const {
   if (first >= last) return first;
-  if (bases_.empty()) {  // a plain array: as over a vector
+  if (sealed_ == nullptr) {  // a plain array: as over a vector
     const std::uint32_t* d = tail_.data();
     return static_cast<std::size_t>(
         (near ? Gallop(d + first, d + last, v) : std::lower_bound(d + first, d + last, v)) - d);
@@ -82,12 +84,12 @@ std::size_t PackedPostings::LowerBound(std::size_t first, std::size_t last, std:
   const std::size_t start = b << kBlockShift;
   std::size_t s = std::max(first + 1, start);
   std::size_t e = std::min(last, start + kBlock);
-  if (b >= bases_.size()) {  // in the plain tail
+  if (b >= blocks()) {  // in the plain tail
     const std::uint32_t* t = tail_.data() - packed();
     return static_cast<std::size_t>(std::lower_bound(t + s, t + e, v) - t);
   }
-  // bases_[b] < v: b is first's block, or was found to start below v.
-  return start + BlockAt(b).Search(s - start, e - start, v - bases_[b]);
+  // Block b starts below v: it is first's block, or was found to.
+  return start + BlockAt(b).Search(s - start, e - start, v - sealed_->bases[b]);
 }
 
 std::size_t PackedPostings::Block::Search(std::size_t lo, std::size_t hi,
@@ -133,9 +135,12 @@ std::size_t PackedPostings::Block::Search(std::size_t lo, std::size_t hi,
 }
 
 std::size_t PackedPostings::bytes() const {
-  return bases_.capacity() * sizeof(std::uint32_t) +
-         blocks_.capacity() * sizeof(std::unique_ptr<std::uint8_t[]>) + packed_bytes_ +
-         tail_.capacity() * sizeof(std::uint32_t);
+  std::size_t total = tail_.capacity() * sizeof(std::uint32_t);
+  if (sealed_ != nullptr) {
+    total += sizeof(Sealed) + sealed_->bases.capacity() * sizeof(std::uint32_t) +
+             sealed_->bits.capacity() * sizeof(std::unique_ptr<std::uint8_t[]>) + sealed_->bytes;
+  }
+  return total;
 }
 
 }  // namespace newsevents::query::store::internal

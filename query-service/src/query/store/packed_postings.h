@@ -129,7 +129,7 @@ class PackedPostings {
     const std::size_t packed = this->packed();
     if (i >= packed) return tail_[i - packed];
     const std::size_t b = i >> kBlockShift;
-    return bases_[b] + BlockAt(b).Delta(i & (kBlock - 1));
+    return sealed_->bases[b] + BlockAt(b).Delta(i & (kBlock - 1));
   }
 
  private:
@@ -150,24 +150,32 @@ class PackedPostings {
     unsigned width;
     const std::uint8_t* bits;
   };
-  Block BlockAt(std::size_t b) const { return Block(blocks_[b].get()); }
+  Block BlockAt(std::size_t b) const { return Block(sealed_->bits[b].get()); }
   // Packs the tail's oldest kBlock indexes into a block.
   void Seal();
 
+  // Number of full blocks.
+  std::size_t blocks() const { return sealed_ == nullptr ? 0 : sealed_->bases.size(); }
   // Indexes in packed blocks (the tail's first position).
-  std::size_t packed() const { return bases_.size() << kBlockShift; }
-  // The first index of block b; the tail is block bases_.size().
+  std::size_t packed() const { return blocks() << kBlockShift; }
+  // The first index of block b; the tail is block blocks().
   std::uint32_t BlockBase(std::size_t b) const {
-    return b < bases_.size() ? bases_[b] : tail_[(b - bases_.size()) << kBlockShift];
+    const std::size_t full = blocks();
+    return b < full ? sealed_->bases[b] : tail_[(b - full) << kBlockShift];
   }
 
   // Full blocks: their first indexes (apart, so that a search over them
-  // reads 16 per cache line) and their bits.
-  std::vector<std::uint32_t> bases_;
-  std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
+  // reads 16 per cache line) and their bits. Behind a pointer, allocated
+  // with the first block: most lists (an entity's, a place's) are short or
+  // plain, and keep only the tail and the pointer (40 bytes, not 88).
+  struct Sealed {
+    std::vector<std::uint32_t> bases;
+    std::vector<std::unique_ptr<std::uint8_t[]>> bits;
+    std::size_t bytes = 0;  // the blocks' bits, in bytes
+  };
   std::vector<std::uint32_t> tail_;
-  std::size_t packed_bytes_ = 0;  // the blocks' bits, in bytes
-  bool plain_ = false;             // Packing::kPlain
+  std::unique_ptr<Sealed> sealed_;
+  bool plain_ = false;  // Packing::kPlain
 };
 
 // The first element of the ascending [first, last) that is `value` or more:
