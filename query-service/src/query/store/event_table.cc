@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 #include "query/store/store_internal.h"
 
 namespace newsevents::query::store::internal {
@@ -35,14 +37,7 @@ bool PackedEventId(absl::string_view id, std::uint64_t* v) {
 }
 
 std::string UnpackEventId(std::uint64_t v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(kEventIdPrefix);
-  id.resize(kEventIdPrefix.size() + kEventIdDigits);
-  for (int k = kEventIdDigits - 1; k >= 0; --k) {
-    id[kEventIdPrefix.size() + static_cast<std::size_t>(k)] = kHex[v & 0xf];
-    v >>= 4;
-  }
-  return id;
+  return absl::StrCat(kEventIdPrefix, absl::Hex(v, absl::kZeroPad16));
 }
 
 class Writer {
@@ -77,13 +72,12 @@ class Writer {
   }
   // An event id: 0 for an id of the ingest service's shape (its key is the
   // id), else its size + 1 and its bytes.
-  void Id(absl::string_view id) {
-    std::uint64_t v;
-    if (PackedEventId(id, &v)) {
+  void Id(const EventTable::IdKey& id) {
+    if (id.packed) {
       Varint(0);
     } else {
-      Varint(std::uint64_t{id.size()} + 1);
-      Raw(id);
+      Varint(std::uint64_t{id.id.size()} + 1);
+      Raw(id.id);
     }
   }
   // Mention text and count; the entity is written by the caller if needed.
@@ -214,7 +208,8 @@ std::uint32_t EventTable::Append(const EventRec& r) {
   Writer w(scratch_);
   w.Reserve(r.id.size() + r.text.size() + 64 +
             16 * (r.mentions.size() + r.arguments.size()) + 32 * r.figures.size());
-  w.Id(r.id);
+  const IdKey key(r.id);
+  w.Id(key);
   // 0 when the text holds the sentence, else the distance back to the event
   // whose text does.
   w.Varint(r.sentence_from != kNone && r.sentence_from < idx ? idx - r.sentence_from : 0);
@@ -284,28 +279,26 @@ std::uint32_t EventTable::Append(const EventRec& r) {
                                    f.has_high, !narrow});
   }
   blob_.push_back(reinterpret_cast<std::uintptr_t>(blob.data()));
-  id_key_.push_back(IdKey(r.id));
+  id_key_.push_back(key.key);
   return idx;
 }
 
-std::uint64_t EventTable::IdKey(absl::string_view id) {
-  std::uint64_t v;
-  if (PackedEventId(id, &v)) return v;
-  return absl::Hash<absl::string_view>{}(id);
+EventTable::IdKey::IdKey(absl::string_view id) : id(id) {
+  packed = PackedEventId(id, &key);
+  if (!packed) key = absl::Hash<absl::string_view>{}(id);
 }
 
 std::string EventTable::id(std::uint32_t i) const {
   return Reader(Blob(i)).IdString(id_key_[i]);
 }
 
-bool EventTable::IdIs(std::uint32_t i, absl::string_view id) const {
-  if (id_key_[i] != IdKey(id)) return false;
+bool EventTable::IdIs(std::uint32_t i, const IdKey& id) const {
+  if (id_key_[i] != id.key) return false;
   Reader in(Blob(i));
   bool packed = false;
   const absl::string_view raw = in.Id(&packed);
-  if (!packed) return raw == id;
-  std::uint64_t v;
-  return PackedEventId(id, &v);  // and its key, v, is the event's
+  // Equal keys: two packed ids are equal; a packed and a raw one never are.
+  return packed ? id.packed : !id.packed && raw == id.id;
 }
 
 EventRec EventTable::Get(std::uint32_t i) const {

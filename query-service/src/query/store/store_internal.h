@@ -217,13 +217,19 @@ class EventTable {
   std::size_t size() const { return type_.size(); }
 
   std::string id(std::uint32_t i) const;
+  // An event id and its key, computed once for a lookup or an append.
+  // The key, kept per event: for an id of the ingest service's shape ("ev_"
+  // and 16 hex digits) the id's own 64 bits (`packed`; the id is not kept
+  // otherwise), else a hash of the id. Ids with different keys differ; the
+  // id index hashes keys, so growing it reads no blobs.
+  struct IdKey {
+    explicit IdKey(absl::string_view id);
+    absl::string_view id;
+    std::uint64_t key;
+    bool packed;
+  };
   // Whether event i's id is `id` (without building it).
-  bool IdIs(std::uint32_t i, absl::string_view id) const;
-  // A 64-bit key of an event id, kept per event: for an id of the ingest
-  // service's shape ("ev_" and 16 hex digits) the id's own 64 bits (the id
-  // is not kept otherwise), else a hash of the id. Ids with different keys
-  // differ; the id index hashes keys, so growing it reads no blobs.
-  static std::uint64_t IdKey(absl::string_view id);
+  bool IdIs(std::uint32_t i, const IdKey& id) const;
   std::uint64_t id_key(std::uint32_t i) const { return id_key_[i]; }
   EventType type(std::uint32_t i) const { return type_[i]; }
   Modality modality(std::uint32_t i) const {
@@ -340,7 +346,7 @@ class EventIdIndex {
   void Insert(std::uint32_t idx) { set_.insert(idx); }
   // kNone when absent.
   std::uint32_t Find(absl::string_view id) const {
-    auto it = set_.find(id);
+    auto it = set_.find(EventTable::IdKey(id));
     return it == set_.end() ? kNone : *it;
   }
 
@@ -349,7 +355,7 @@ class EventIdIndex {
     using is_transparent = void;
     const EventTable* table;
     static std::size_t Mix(std::uint64_t key) { return absl::Hash<std::uint64_t>{}(key); }
-    std::size_t operator()(absl::string_view id) const { return Mix(EventTable::IdKey(id)); }
+    std::size_t operator()(const EventTable::IdKey& id) const { return Mix(id.key); }
     std::size_t operator()(std::uint32_t idx) const { return Mix(table->id_key(idx)); }
   };
   struct Eq {
@@ -359,9 +365,12 @@ class EventIdIndex {
       return a == b ||
              (table->id_key(a) == table->id_key(b) && table->id(a) == table->id(b));
     }
-    bool operator()(std::uint32_t a, absl::string_view b) const { return table->IdIs(a, b); }
-    bool operator()(absl::string_view a, std::uint32_t b) const { return table->IdIs(b, a); }
-    bool operator()(absl::string_view a, absl::string_view b) const { return a == b; }
+    bool operator()(std::uint32_t a, const EventTable::IdKey& b) const {
+      return table->IdIs(a, b);
+    }
+    bool operator()(const EventTable::IdKey& a, std::uint32_t b) const {
+      return table->IdIs(b, a);
+    }
   };
   absl::flat_hash_set<std::uint32_t, Hash, Eq> set_;
 };
